@@ -1,0 +1,104 @@
+"""The audit trail: an append-only, hash-chained log written in the same transaction as the change."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from somedesk.audit.models import AuditEvent
+from somedesk.lib.text import canonical_json
+
+GENESIS = "0" * 64
+
+
+def _event_digest(prev_hash: str, *, created_at, actor_label, action, target_type, target_id,
+                  target_repr, changes, organisation_id) -> str:
+    body = canonical_json({
+        "prev": prev_hash,
+        "at": created_at.isoformat(timespec="microseconds"),
+        "actor": actor_label,
+        "action": action,
+        "target": [target_type, str(target_id), target_repr],
+        "changes": changes,
+        "org": organisation_id,
+    })
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _lock_chain() -> None:
+    """Serialise appends so two writers never chain onto the same predecessor."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [738_001])
+    # SQLite: transactions start IMMEDIATE (settings), which already serialises writers.
+
+
+def record(actor, action: str, target=None, changes: dict | None = None, *, organisation=None,
+           actor_label: str | None = None) -> AuditEvent:
+    """Append one event. Call it inside the transaction of the change it describes."""
+    changes = changes or {}
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        label = actor_label or actor.get_username()
+        actor_obj = actor
+    else:
+        label = actor_label or "system"
+        actor_obj = None
+    if organisation is None and actor_obj is not None:
+        organisation = getattr(actor_obj, "organisation", None)
+    target_type = target_id = target_repr = ""
+    if target is not None:
+        target_type = f"{target._meta.app_label}.{target._meta.model_name}"
+        target_id = str(target.pk)
+        target_repr = str(target)[:300]
+    changes = _json_safe(changes)
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        prev_hash = last or GENESIS
+        created_at = timezone.now()
+        org_id = organisation.pk if organisation is not None else None
+        digest = _event_digest(
+            prev_hash, created_at=created_at, actor_label=label, action=action, target_type=target_type,
+            target_id=target_id, target_repr=target_repr, changes=changes, organisation_id=org_id,
+        )
+        return AuditEvent.objects.create(
+            created_at=created_at, actor=actor_obj, actor_label=label, organisation_id=org_id,
+            action=action, target_type=target_type, target_id=target_id, target_repr=target_repr,
+            changes=changes, prev_hash=prev_hash, hash=digest,
+        )
+
+
+def _json_safe(value):
+    import json
+
+    return json.loads(canonical_json(value))
+
+
+@dataclass
+class ChainProblem:
+    event_id: int
+    message: str
+
+
+def verify_chain(progress=None) -> ChainProblem | None:
+    """Walk the chain in order; return the first event whose hash or link does not hold."""
+    prev_hash = GENESIS
+    events = AuditEvent.objects.order_by("id").values(
+        "id", "created_at", "actor_label", "action", "target_type", "target_id", "target_repr",
+        "changes", "organisation_id", "prev_hash", "hash",
+    )
+    for row in events.iterator(chunk_size=2000):
+        if row["prev_hash"] != prev_hash:
+            return ChainProblem(row["id"], "the link to the previous event is broken (an event was removed or altered)")
+        expected = _event_digest(
+            prev_hash, created_at=row["created_at"], actor_label=row["actor_label"], action=row["action"],
+            target_type=row["target_type"], target_id=row["target_id"], target_repr=row["target_repr"],
+            changes=row["changes"], organisation_id=row["organisation_id"],
+        )
+        if expected != row["hash"]:
+            return ChainProblem(row["id"], "the event's content does not match its hash (it was altered)")
+        prev_hash = row["hash"]
+        if progress is not None:
+            progress(1)
+    return None
