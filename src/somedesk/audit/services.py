@@ -35,8 +35,11 @@ def _lock_chain() -> None:
 
 
 def record(actor, action: str, target=None, changes: dict | None = None, *, organisation=None,
-           actor_label: str | None = None) -> AuditEvent:
-    """Append one event. Call it inside the transaction of the change it describes."""
+           actor_label: str | None = None, at=None) -> AuditEvent:
+    """Append one event. Call it inside the transaction of the change it describes.
+
+    `at` is only for loading history (the demo); live actions are stamped now.
+    """
     changes = changes or {}
     if actor is not None and getattr(actor, "is_authenticated", False):
         label = actor_label or actor.get_username()
@@ -56,7 +59,7 @@ def record(actor, action: str, target=None, changes: dict | None = None, *, orga
         _lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         prev_hash = last or GENESIS
-        created_at = timezone.now()
+        created_at = at or timezone.now()
         org_id = organisation.pk if organisation is not None else None
         digest = _event_digest(
             prev_hash, created_at=created_at, actor_label=label, action=action, target_type=target_type,
