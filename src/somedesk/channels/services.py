@@ -1,0 +1,301 @@
+"""Every write of the channels app: connecting channels, storing tokens, pacing and performing outgoing
+actions, applying raw events. Webhook views, huey tasks and commands are thin calls into here."""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from somedesk.channels import crypto
+from somedesk.channels.base import (
+    ChannelError,
+    RateLimited,
+    TokenInvalid,
+    get_adapter,
+)
+from somedesk.channels.models import ChannelConnection, OutgoingAction, WebhookCounter
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = 2.0  # seconds
+BACKOFF_MAX = 15 * 60.0
+
+
+# --- tokens and connection state ---------------------------------------------------------------------
+
+
+def connection_for(channel) -> ChannelConnection:
+    conn, _created = ChannelConnection.objects.get_or_create(channel=channel)
+    return conn
+
+
+def channel_token(channel) -> str:
+    conn = ChannelConnection.objects.filter(channel=channel).first()
+    if conn is None or not conn.token_encrypted:
+        raise TokenInvalid(_("Kanalen har ingen tilgangsnøkkel."))
+    return crypto.decrypt(conn.token_encrypted)
+
+
+def channel_set_token(channel, token: str, *, actor=None) -> ChannelConnection:
+    """Store a (new) token, encrypted; a channel that needed reconnection becomes active again and its
+    waiting actions and events are resumed."""
+    from somedesk.audit.services import record
+
+    token = token.strip()
+    if not token:
+        raise ValueError(_("Tilgangsnøkkelen kan ikke være tom."))
+    encrypted = crypto.encrypt(token)  # refuses clearly when SOMEDESK_FERNET_KEY is missing
+    with transaction.atomic():
+        conn = connection_for(channel)
+        conn.token_encrypted = encrypted
+        conn.token_updated_at = timezone.now()
+        conn.backoff_until = None
+        conn.backoff_level = 0
+        conn.last_error = ""
+        conn.save()
+        was = channel.status
+        channel.status = "active"
+        channel.status_message = ""
+        channel.save(update_fields=["status", "status_message"])
+        record(actor, "channel.token_set", channel, {"status": [was, "active"]},
+               organisation=channel.organisation)
+    return conn
+
+
+def channel_mark_needs_reconnection(channel, message: str) -> None:
+    """Stop calling the platform for this channel until a new token is given; shown in the UI."""
+    from somedesk.audit.services import record
+
+    with transaction.atomic():
+        updated = type(channel).objects.filter(pk=channel.pk).exclude(status="needs_reconnection").update(
+            status="needs_reconnection", status_message=message[:2000])
+        channel.status, channel.status_message = "needs_reconnection", message[:2000]
+        if updated:
+            record(None, "channel.needs_reconnection", channel, {"message": message[:500]},
+                   organisation=channel.organisation, actor_label="system")
+    log.warning("channel %s needs reconnection: %s", channel.pk, message)
+
+
+def _jitter(seconds: float) -> float:
+    return seconds * (0.5 + random.random())  # full jitter between 50 % and 150 %
+
+
+def backoff_seconds(level: int) -> float:
+    return min(BACKOFF_MAX, BACKOFF_BASE * (2 ** max(0, level)))
+
+
+def channel_throttle(channel, exc: RateLimited | None = None, *, seconds: float | None = None) -> float:
+    """Slow the channel down after a rate-limit answer (or high usage headers). Returns the wait."""
+    conn = connection_for(channel)
+    if seconds is None:
+        seconds = exc.retry_after if exc is not None and exc.retry_after else backoff_seconds(conn.backoff_level)
+    seconds = _jitter(seconds)
+    conn.backoff_until = timezone.now() + timedelta(seconds=seconds)
+    conn.backoff_level = min(conn.backoff_level + 1, 12)
+    conn.last_error = exc.describe() if exc is not None else _("Høyt forbruk av API-kvoten; farten er satt ned.")
+    conn.save(update_fields=["backoff_until", "backoff_level", "last_error"])
+    return seconds
+
+
+def channel_backoff_remaining(channel) -> float:
+    conn = ChannelConnection.objects.filter(channel=channel).only("backoff_until").first()
+    if conn is None or conn.backoff_until is None:
+        return 0.0
+    return max(0.0, (conn.backoff_until - timezone.now()).total_seconds())
+
+
+def note_usage(channel, usage: dict) -> None:
+    """Keep the last usage headers; above 80 % of any quota the channel pauses before the next call."""
+    if not usage:
+        return
+    conn = connection_for(channel)
+    conn.usage = usage
+    fields = ["usage"]
+    pressure, regain = usage_pressure(usage)
+    if pressure >= 80:
+        wait = regain * 60 if regain else backoff_seconds(max(0, int((pressure - 80) / 5)))
+        conn.backoff_until = timezone.now() + timedelta(seconds=wait)
+        fields.append("backoff_until")
+    elif conn.backoff_level:
+        conn.backoff_level = 0
+        fields.append("backoff_level")
+    conn.save(update_fields=fields)
+
+
+def usage_pressure(usage: dict) -> tuple[int, int]:
+    """Highest percentage in X-App-Usage / X-Business-Use-Case-Usage and the minutes to regain access."""
+    highest, regain = 0, 0
+    app = usage.get("app") or {}
+    for key in ("call_count", "total_cputime", "total_time"):
+        highest = max(highest, int(app.get(key) or 0))
+    for entries in (usage.get("business") or {}).values():
+        for entry in entries if isinstance(entries, list) else [entries]:
+            for key in ("call_count", "total_cputime", "total_time"):
+                highest = max(highest, int(entry.get(key) or 0))
+            regain = max(regain, int(entry.get("estimated_time_to_regain_access") or 0))
+    return highest, regain
+
+
+def webhook_count(platform: str, kind: str, n: int = 1) -> None:
+    now = timezone.now()
+    updated = WebhookCounter.objects.filter(platform=platform, kind=kind).update(count=F("count") + n, last_at=now)
+    if not updated:
+        try:
+            with transaction.atomic():
+                WebhookCounter.objects.create(platform=platform, kind=kind, count=n, last_at=now)
+        except Exception:  # created concurrently: add to it
+            WebhookCounter.objects.filter(platform=platform, kind=kind).update(count=F("count") + n, last_at=now)
+
+
+# --- outgoing actions --------------------------------------------------------------------------------
+
+PACED_KINDS = {OutgoingAction.Kind.REPLY}
+
+
+def action_request(channel, kind: str, *, target_external_id: str = "", text: str = "", actor=None,
+                   run: bool = True) -> OutgoingAction:
+    """Ask the platform to do something (hide, unhide, delete, reply, publish, block).
+
+    The action is stored as pending first, so it is visible at once and survives a crash; it is then
+    performed by the worker (or at once when huey runs immediately, as in tests). Read its state
+    afterwards with ``action.refresh_from_db()``: done (with ``result_external_id``) or failed with the
+    platform's message. Actions wait (stay pending) while the channel is rate limited, paced or needs
+    reconnection."""
+    from somedesk.audit.services import record
+
+    if kind not in OutgoingAction.Kind.values:
+        raise ValueError(f"unknown action {kind!r}")
+    with transaction.atomic():
+        action = OutgoingAction.objects.create(channel=channel, kind=kind, target_external_id=target_external_id,
+                                               text=text, requested_by=actor if getattr(actor, "pk", None) else None)
+        record(actor, f"channel_action.{kind}", action, {"target": target_external_id},
+               organisation=channel.organisation)
+    if run:
+        from somedesk.channels.tasks import action_run_task
+
+        transaction.on_commit(lambda: action_run_task(action.pk))
+    return action
+
+
+def _reply_slot_wait(action: OutgoingAction, conn: ChannelConnection) -> float:
+    """Seconds until another public reply may go out on this page (sliding one-minute window)."""
+    window_start = timezone.now() - timedelta(seconds=60)
+    recent = list(OutgoingAction.objects.filter(
+        channel_id=action.channel_id, kind__in=PACED_KINDS, state=OutgoingAction.State.DONE,
+        done_at__gte=window_start).order_by("done_at").values_list("done_at", flat=True))
+    limit = max(1, conn.replies_per_minute)
+    if len(recent) < limit:
+        return 0.0
+    oldest = recent[len(recent) - limit]
+    return max(0.05, (oldest + timedelta(seconds=60) - timezone.now()).total_seconds())
+
+
+def action_perform(action_id: int) -> OutgoingAction:
+    """One attempt at an outgoing action. Safe to call twice: only a pending action is attempted, and
+    the claim is a conditional update so two workers never send the same action."""
+    action = OutgoingAction.objects.select_related("channel").get(pk=action_id)
+    if action.state != OutgoingAction.State.PENDING:
+        return action
+    channel = action.channel
+    now = timezone.now()
+    if action.not_before and action.not_before > now:
+        return action
+    conn = connection_for(channel)
+    if channel.status == "needs_reconnection":
+        _action_wait(action, _("Venter på at kanalen kobles til på nytt."), None)
+        return action
+    if conn.backoff_until and conn.backoff_until > now:
+        _action_wait(action, _("Venter: plattformen har bedt oss sette ned farten."), conn.backoff_until)
+        return action
+    if action.kind in PACED_KINDS:
+        with transaction.atomic():  # IMMEDIATE on SQLite / row lock on PG: one pacing decision at a time
+            ChannelConnection.objects.select_for_update().filter(pk=conn.pk).first()
+            wait = _reply_slot_wait(action, conn)
+            if wait > 0:
+                _action_wait(action, _("Venter på tur: høyst %(n)s offentlige svar i minuttet.")
+                             % {"n": conn.replies_per_minute}, now + timedelta(seconds=wait))
+                return action
+            # Claim the slot: done_at marks it in the window even before the call returns.
+            claimed = OutgoingAction.objects.filter(pk=action.pk, state=OutgoingAction.State.PENDING,
+                                                    attempts=action.attempts).update(
+                attempts=F("attempts") + 1, done_at=timezone.now(), state=OutgoingAction.State.DONE)
+    else:
+        claimed = OutgoingAction.objects.filter(pk=action.pk, state=OutgoingAction.State.PENDING,
+                                                attempts=action.attempts).update(attempts=F("attempts") + 1)
+    if not claimed:
+        action.refresh_from_db()
+        return action
+    action.refresh_from_db()
+    try:
+        adapter = get_adapter(channel)
+        method = {
+            "hide": lambda: adapter.hide_comment(action.target_external_id),
+            "unhide": lambda: adapter.unhide_comment(action.target_external_id),
+            "delete": lambda: adapter.delete_comment(action.target_external_id),
+            "reply": lambda: adapter.reply_to_comment(action.target_external_id, action.text),
+            "publish": lambda: adapter.publish_post(action.text),
+            "block": lambda: adapter.block_user(action.target_external_id),
+        }[action.kind]
+        result = method()
+        note_usage(channel, getattr(adapter, "last_usage", {}) or {})
+    except TokenInvalid as exc:
+        channel_mark_needs_reconnection(channel, exc.describe())
+        _action_wait(action, exc.describe(), None, reopen=True)
+        return action
+    except RateLimited as exc:
+        wait = channel_throttle(channel, exc)
+        _action_wait(action, exc.describe(), timezone.now() + timedelta(seconds=wait), reopen=True)
+        return action
+    except ChannelError as exc:
+        if exc.retryable and action.attempts < MAX_ATTEMPTS:
+            wait = _jitter(backoff_seconds(action.attempts))
+            _action_wait(action, exc.describe(), timezone.now() + timedelta(seconds=wait), reopen=True)
+        else:
+            _action_finish(action, OutgoingAction.State.FAILED, exc.describe())
+        return action
+    _action_finish(action, OutgoingAction.State.DONE, result.message, result.external_id)
+    return action
+
+
+def _action_wait(action, message, not_before, *, reopen=False):
+    fields = {"platform_message": message, "not_before": not_before}
+    if reopen:
+        fields.update(state=OutgoingAction.State.PENDING, done_at=None)
+    OutgoingAction.objects.filter(pk=action.pk).update(**fields)
+    action.refresh_from_db()
+    if not_before is not None:
+        from somedesk.channels.tasks import action_run_later
+
+        action_run_later(action.pk, not_before)
+
+
+def _action_finish(action, state, message="", result_id=""):
+    from somedesk.audit.services import record
+
+    with transaction.atomic():
+        OutgoingAction.objects.filter(pk=action.pk).update(
+            state=state, platform_message=message, result_external_id=result_id or "",
+            done_at=timezone.now(), not_before=None)
+        action.refresh_from_db()
+        record(None, f"channel_action.{state}", action, {"message": message[:500], "result": result_id},
+               organisation=action.channel.organisation, actor_label="system")
+
+
+def actions_resume(channel=None) -> int:
+    """Run every pending action that is due (periodic task; also after a reconnection)."""
+    qs = OutgoingAction.objects.filter(state=OutgoingAction.State.PENDING).exclude(
+        not_before__gt=timezone.now())
+    if channel is not None:
+        qs = qs.filter(channel=channel)
+    n = 0
+    for pk in qs.order_by("id").values_list("pk", flat=True)[:500]:
+        action_perform(pk)
+        n += 1
+    return n
