@@ -111,6 +111,7 @@ class Page:
     batch: Batch
     next_cursor: str | None = None
     post_ids: list[str] = field(default_factory=list)  # the posts seen on this page, for comment listing
+    raw: Any = None  # the page exactly as received, kept as a RawEvent before it is applied
 
 
 @dataclass

@@ -3,8 +3,11 @@ actions, applying raw events. Webhook views, huey tasks and commands are thin ca
 
 from __future__ import annotations
 
+import json
 import logging
 import random
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -299,3 +302,286 @@ def actions_resume(channel=None) -> int:
         action_perform(pk)
         n += 1
     return n
+
+
+# --- connecting channels -----------------------------------------------------------------------------
+
+
+def channel_connect(*, organisation, platform: str, external_id: str, name: str, token: str = "",
+                    actor=None, webhookless: bool = False, backfill_days: int | None = None):
+    """Connect a Facebook page / Instagram account (or a `local` demo channel): create or update the
+    channel, store its token encrypted, apply webhook events that waited for it, and start a backfill."""
+    from somedesk.audit.services import record
+    from somedesk.inbox.models import Channel
+
+    if platform != "local" and not token:
+        raise ValueError(_("En tilgangsnøkkel må oppgis for %(platform)s.") % {"platform": platform})
+    if token:
+        crypto.encrypt("check")  # fail clearly before anything is written when the key is missing
+    with transaction.atomic():
+        channel, created = Channel.objects.get_or_create(
+            platform=platform, external_id=external_id,
+            defaults={"organisation": organisation, "name": name, "status": "active"})
+        if channel.organisation_id != organisation.pk:
+            raise ValueError(_("Kanalen tilhører en annen organisasjon."))
+        if not created and name and channel.name != name:
+            channel.name = name
+            channel.save(update_fields=["name"])
+        conn = connection_for(channel)
+        if webhookless != conn.webhookless:
+            conn.webhookless = webhookless
+            conn.save(update_fields=["webhookless"])
+        record(actor, "channel.connected" if created else "channel.updated", channel,
+               {"platform": platform, "external_id": external_id}, organisation=organisation)
+        if token:
+            channel_set_token(channel, token, actor=actor)
+        elif channel.status == "pending":
+            channel.status = "active"
+            channel.save(update_fields=["status"])
+    from somedesk.channels.tasks import channel_backfill_task, raw_events_resume_task
+
+    transaction.on_commit(lambda: raw_events_resume_task(channel.pk))
+    if platform != "local" and backfill_days:
+        transaction.on_commit(lambda: channel_backfill_task(channel.pk, backfill_days))
+    return channel
+
+
+def channel_set_webhookless(channel, enabled: bool = True) -> None:
+    """Demo mode without webhooks: polling is the only way in and runs every minute."""
+    conn = connection_for(channel)
+    conn.webhookless = enabled
+    conn.save(update_fields=["webhookless"])
+
+
+# --- applying raw events -----------------------------------------------------------------------------
+
+
+def raw_event_apply(event_id: int) -> str:
+    """Apply one stored webhook event to the inbox, exactly once.
+
+    The claim and the effect are one transaction: the event row is locked (IMMEDIATE on SQLite, FOR
+    UPDATE on PostgreSQL), re-checked to be pending or waiting, applied through the idempotent
+    ``ingest_batch`` and marked applied before commit. A worker killed half-way leaves the event
+    pending, and the sweep applies it again; a second worker finds it applied and does nothing.
+    Anything fetched from the network (IG mentions) is fetched before the transaction opens."""
+    from somedesk.channels.base import adapter_class
+    from somedesk.inbox.models import Channel, RawEvent
+
+    event = RawEvent.objects.filter(pk=event_id).only("id", "status", "platform", "body").first()
+    if event is None or event.status not in (RawEvent.Status.PENDING, RawEvent.Status.WAITING):
+        return "skipped"
+    try:
+        payload = json.loads(event.body)
+        deliveries = adapter_class(event.platform).parse_webhook(payload)
+    except (ValueError, KeyError, TypeError, AttributeError, ChannelError) as exc:
+        RawEvent.objects.filter(pk=event.pk, status__in=["pending", "waiting"]).update(
+            status=RawEvent.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+        return "failed"
+    channels = {c.external_id: c for c in Channel.objects.filter(
+        platform=event.platform, external_id__in=[d.account_id for d in deliveries])}
+    problems: list[str] = []
+    for delivery in deliveries:
+        channel = channels.get(delivery.account_id)
+        if delivery.fetch_comment_ids and channel is not None and channel.status == "active":
+            try:
+                _fetch_named(channel, delivery)
+            except TokenInvalid as exc:
+                channel_mark_needs_reconnection(channel, exc.describe())
+                problems.append(exc.describe())
+            except ChannelError as exc:
+                if isinstance(exc, RateLimited):
+                    channel_throttle(channel, exc)
+                problems.append(exc.describe())
+    return _raw_event_commit(event.pk, deliveries, channels, problems)
+
+
+def _fetch_named(channel, delivery) -> None:
+    adapter = get_adapter(channel)
+    try:
+        for ref in list(delivery.fetch_comment_ids):
+            comment_id, _sep, media_id = ref.partition(":")
+            fetch = getattr(adapter, "fetch_mention", None) or adapter.fetch_comment
+            comment = fetch(comment_id, media_id)
+            if comment is not None:
+                delivery.batch.comments.append(comment)
+            delivery.fetch_comment_ids.remove(ref)
+    finally:
+        adapter.close()
+
+
+def _raw_event_commit(event_id, deliveries, channels, problems) -> str:
+    from somedesk.inbox.models import RawEvent
+    from somedesk.inbox.services import ingest_batch
+
+    with transaction.atomic():
+        event = RawEvent.objects.select_for_update().filter(pk=event_id).first()
+        if event is None or event.status not in (RawEvent.Status.PENDING, RawEvent.Status.WAITING):
+            return "skipped"
+        waiting = list(problems)
+        applied_any = False
+        for delivery in deliveries:
+            channel = channels.get(delivery.account_id)
+            if channel is None or channel.status == "pending":
+                waiting.append(f"no connected channel for {event.platform} account {delivery.account_id}")
+                continue
+            if delivery.fetch_comment_ids:
+                continue  # could not fetch yet; counted in problems
+            if delivery.batch.posts or delivery.batch.comments:
+                ingest_batch(channel, delivery.batch, source="webhook", raw_event=event)
+            applied_any = True
+            if event.channel_id is None:
+                event.channel = channel
+        if waiting:
+            event.status = RawEvent.Status.WAITING
+            event.error = "; ".join(waiting)[:2000]
+            event.applied_at = None
+        else:
+            event.status = RawEvent.Status.APPLIED
+            event.error = ""
+            event.applied_at = event.applied_at or timezone.now()
+        event.save(update_fields=["status", "error", "applied_at", "channel"])
+    return "applied" if not waiting else ("partial" if applied_any else "waiting")
+
+
+def raw_events_resume(channel=None, *, statuses=("waiting",), older_than: float = 0, limit: int = 5000) -> int:
+    """Apply events that waited for a channel (after it is connected), or pending events a killed worker
+    left behind (the sweep). Returns how many were attempted."""
+    from somedesk.inbox.models import RawEvent
+
+    qs = RawEvent.objects.filter(status__in=statuses, source="webhook")
+    if channel is not None:
+        qs = qs.filter(platform=channel.platform, body__contains=f'"{channel.external_id}"')
+    if older_than:
+        qs = qs.filter(received_at__lte=timezone.now() - timedelta(seconds=older_than))
+    n = 0
+    for pk in qs.order_by("id").values_list("pk", flat=True)[:limit]:
+        raw_event_apply(pk)
+        n += 1
+    return n
+
+
+# --- polling and backfill ----------------------------------------------------------------------------
+
+POLL_WINDOW_DAYS = 14
+POLL_MAX_PAGES = 200
+
+
+@dataclass
+class PollResult:
+    pages: int = 0
+    posts: int = 0
+    comments: int = 0
+    stopped: str = ""  # why the poll stopped early: rate_limited / needs_reconnection / error
+
+
+def channel_poll(channel, *, days: int | None = None, max_pages: int = POLL_MAX_PAGES) -> PollResult:
+    """Fetch posts of the last `days` (the poll window) and all their comments, page by page, saving the
+    cursor after every page so a poll that is killed resumes where it stopped. Every page is stored as
+    a RawEvent and applied through the idempotent ingest, so webhook and poll never double up."""
+    from somedesk.channels.models import SyncCursor
+    from somedesk.inbox.models import Post
+
+    result = PollResult()
+    if channel.status in ("needs_reconnection", "paused"):
+        result.stopped = channel.status
+        return result
+    if channel_backoff_remaining(channel) > 0:
+        result.stopped = "rate_limited"
+        return result
+    started = timezone.now()
+    window = timedelta(days=days or POLL_WINDOW_DAYS)
+    since = started - window
+    adapter = get_adapter(channel)
+    try:
+        posts_cursor, _c = SyncCursor.objects.get_or_create(channel=channel, key="posts")
+        cursor = posts_cursor.cursor or None
+        while result.pages < max_pages:
+            page = _with_retries(lambda c=cursor: adapter.list_posts(since=since, cursor=c))
+            _poll_store(channel, page, result)
+            cursor = page.next_cursor
+            posts_cursor.cursor = cursor or ""
+            posts_cursor.save(update_fields=["cursor", "updated_at"])
+            if not cursor:
+                break
+        post_ids = list(Post.objects.filter(channel=channel, created_time__gte=since)
+                        .exclude(platform_state="deleted").order_by("created_time")
+                        .values_list("external_id", flat=True))
+        for post_id in post_ids:
+            comments_cursor, _c = SyncCursor.objects.get_or_create(channel=channel, key=f"comments:{post_id}")
+            cursor = comments_cursor.cursor or None
+            while result.pages < max_pages:
+                page = _with_retries(lambda c=cursor, p=post_id: adapter.list_comments(p, cursor=c))
+                _poll_store(channel, page, result)
+                cursor = page.next_cursor
+                comments_cursor.cursor = cursor or ""
+                comments_cursor.since = started
+                comments_cursor.save(update_fields=["cursor", "since", "updated_at"])
+                if not cursor:
+                    break
+        note_usage(channel, adapter.last_usage if hasattr(adapter, "last_usage") else {})
+        conn = connection_for(channel)
+        conn.last_poll_at = started
+        conn.last_error = ""
+        posts_cursor.since = started
+        posts_cursor.save(update_fields=["since", "updated_at"])
+        conn.save(update_fields=["last_poll_at", "last_error"])
+    except TokenInvalid as exc:
+        channel_mark_needs_reconnection(channel, exc.describe())
+        result.stopped = "needs_reconnection"
+    except RateLimited as exc:
+        channel_throttle(channel, exc)
+        result.stopped = "rate_limited"
+    except ChannelError as exc:
+        conn = connection_for(channel)
+        conn.last_error = exc.describe()
+        conn.save(update_fields=["last_error"])
+        result.stopped = "error"
+    finally:
+        adapter.close()
+    return result
+
+
+def _with_retries(call, attempts: int = 3):
+    """Temporary errors (5xx, timeouts) are retried here with jittered backoff; others go up."""
+    for attempt in range(attempts):
+        try:
+            return call()
+        except ChannelError as exc:
+            if not exc.retryable or isinstance(exc, RateLimited) or attempt == attempts - 1:
+                raise
+            time.sleep(_jitter(0.2 * (2 ** attempt)))
+    raise AssertionError("unreachable")
+
+
+def _poll_store(channel, page, result: PollResult) -> None:
+    from somedesk.inbox.services import ingest_batch, raw_event_store
+
+    result.pages += 1
+    result.posts += len(page.batch.posts)
+    result.comments += len(page.batch.comments)
+    if not page.batch.posts and not page.batch.comments:
+        return
+    body = json.dumps({"channel": channel.external_id, "page": page.raw}, sort_keys=True, ensure_ascii=False)
+    with transaction.atomic():
+        event, _created = raw_event_store(source="poll", body=body, platform=channel.platform, channel=channel)
+        if event.status != "applied":
+            ingest_batch(channel, page.batch, source="poll", raw_event=event)
+
+
+def channels_poll_due() -> list[int]:
+    """Which channels are due a poll: webhook channels every POLL_MINUTES, webhook-less every minute."""
+    from somedesk.inbox.models import Channel
+
+    due = []
+    now = timezone.now()
+    for channel in Channel.objects.filter(status="active").exclude(platform="local").select_related("connection"):
+        conn = getattr(channel, "connection", None)
+        if conn is None or not conn.token_encrypted:
+            continue
+        interval = timedelta(minutes=1 if conn.webhookless else POLL_MINUTES)
+        if conn.last_poll_at is None or conn.last_poll_at <= now - interval + timedelta(seconds=5):
+            due.append(channel.pk)
+    return due
+
+
+POLL_MINUTES = 10

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from somedesk.channels import webhooks
+
+urlpatterns = [
+    path("facebook/", webhooks.facebook, name="webhook_facebook"),
+    path("instagram/", webhooks.instagram, name="webhook_instagram"),
+]
