@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from somedesk.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("svartider/", views.response_times_page, name="response_times"),
+]

@@ -1,0 +1,2 @@
+def load(organisation, stdout):  # filled in below
+    return None

@@ -1,0 +1,30 @@
+"""Reacting to new comments after triage has decided.
+
+Ordering requirement: this receiver reads the Comment.triage_* columns, so it must run after the
+triage app's receiver of `comments_stored` has written them. Django calls receivers in the order they
+were connected; the triage app comes before moderation and replies in INSTALLED_APPS and connects in
+its ready(), so its receiver runs first. The columns are re-read from the database, so a triage
+receiver that writes with QuerySet.update() is seen as well. If triage ever decides later (a queued
+job), it calls `somedesk.moderation.receivers.desk_after_triage(comment_ids)` itself.
+"""
+
+from somedesk.inbox.signals import comments_stored
+
+
+def desk_after_triage(comment_ids: list[int]) -> None:
+    from somedesk.moderation.services import comments_moderate_on_arrival
+    from somedesk.replies.services import items_open_for, page_replies_record
+
+    comments_moderate_on_arrival(comment_ids)
+    items_open_for(comment_ids)
+    page_replies_record(comment_ids)
+
+
+def on_comments_stored(sender, comments, source="", **kwargs):
+    ids = [c.pk for c in comments if c.pk]
+    if ids:
+        desk_after_triage(ids)
+
+
+def connect() -> None:
+    comments_stored.connect(on_comments_stored, dispatch_uid="somedesk.desk_after_triage")
