@@ -208,5 +208,7 @@ def get_adapter(channel: Channel) -> ChannelAdapter:
     cls = adapter_class(channel.platform)
     if channel.status == "needs_reconnection":
         raise TokenInvalid(channel.status_message or "The channel needs a new access token.")
+    from django.conf import settings
+
     token = channel_token(channel) if cls.platform != "local" else ""
-    return cls(channel, token)
+    return cls(channel, token, timeout=float(getattr(settings, "SOMEDESK_GRAPH_TIMEOUT", 10.0)))

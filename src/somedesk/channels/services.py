@@ -31,6 +31,17 @@ BACKOFF_BASE = 2.0  # seconds
 BACKOFF_MAX = 15 * 60.0
 
 
+def _after_commit(func) -> None:
+    """Enqueue work once the caller's transaction commits, so the worker sees the rows. When huey runs
+    immediately (tests, `HUEY_IMMEDIATE`), run it now: there is no other process to miss the rows."""
+    from huey.contrib.djhuey import HUEY
+
+    if HUEY.immediate:
+        func()
+    else:
+        transaction.on_commit(func)
+
+
 # --- tokens and connection state ---------------------------------------------------------------------
 
 
@@ -183,7 +194,7 @@ def action_request(channel, kind: str, *, target_external_id: str = "", text: st
     if run:
         from somedesk.channels.tasks import action_run_task
 
-        transaction.on_commit(lambda: action_run_task(action.pk))
+        _after_commit(lambda: action_run_task(action.pk))
     return action
 
 
@@ -340,9 +351,9 @@ def channel_connect(*, organisation, platform: str, external_id: str, name: str,
             channel.save(update_fields=["status"])
     from somedesk.channels.tasks import channel_backfill_task, raw_events_resume_task
 
-    transaction.on_commit(lambda: raw_events_resume_task(channel.pk))
+    _after_commit(lambda: raw_events_resume_task(channel.pk))
     if platform != "local" and backfill_days:
-        transaction.on_commit(lambda: channel_backfill_task(channel.pk, backfill_days))
+        _after_commit(lambda: channel_backfill_task(channel.pk, backfill_days))
     return channel
 
 
@@ -585,3 +596,11 @@ def channels_poll_due() -> list[int]:
 
 
 POLL_MINUTES = 10
+
+
+def channel_reconnect(channel, token: str, *, actor=None) -> None:
+    """A new token for a channel that needed reconnection: store it, then resume what waited."""
+    channel_set_token(channel, token, actor=actor)
+    from somedesk.channels.tasks import raw_events_resume_task
+
+    _after_commit(lambda: raw_events_resume_task(channel.pk))
