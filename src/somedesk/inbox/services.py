@@ -5,11 +5,14 @@ platform deletion marks the comment deleted and keeps its text; events that arri
 (an edit before its add) end with the newest text current and the older one in the history.
 """
 
+import os
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import connections, models, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from somedesk.channels.types import Batch, CommentData, PostData
 from somedesk.inbox.models import Channel, Comment, CommentRevision, PlatformState, Post, RawEvent
@@ -155,13 +158,15 @@ def _comments_upsert(channel, comments: list[CommentData], posts: dict[str, Post
     for ext_id, data in incoming.items():
         comment = existing.get(ext_id)
         if comment is None:
-            comment = Comment(
-                channel=channel, post=posts[data.post_external_id], external_id=ext_id,
+            post = posts[data.post_external_id]
+            comment = _comment_new(
+                channel_id=channel.pk, post_id=post.pk, external_id=ext_id,
                 author_external_id=data.author_external_id, author_name=data.author_name,
                 from_page=data.from_page, text=data.text or "", created_time=data.created_time,
                 updated_time=data.updated_time, platform_state=_state(data.state),
                 parent_external_id=data.parent_external_id,
             )
+            comment._state.fields_cache.update(channel=channel, post=post)
             to_create.append(comment)
             existing[ext_id] = comment
             continue
@@ -171,22 +176,18 @@ def _comments_upsert(channel, comments: list[CommentData], posts: dict[str, Post
         else:
             result.unchanged += 1
 
-    Comment.objects.bulk_create(to_create, batch_size=CHUNK)
-    # Link replies to parents, also parents that arrived in an earlier batch and children waiting for them.
+    _comments_insert_linked(to_create, existing)
+    # Replies from earlier batches that were waiting for one of these parents.
     linked = []
-    for comment in to_create:
-        if comment.parent_external_id and comment.parent_id is None:
-            parent = existing.get(comment.parent_external_id)
-            if parent is not None and parent.pk:
-                comment.parent = parent
-                linked.append(comment)
     if to_create:
         new_ids = [c.external_id for c in to_create]
         for chunk in _chunks(new_ids):
+            # Served by the partial index comment_orphans (parent IS NULL) of migration 0002.
             orphans = list(Comment.objects.filter(channel=channel, parent__isnull=True, parent_external_id__in=chunk))
             for orphan in orphans:
-                orphan.parent = existing[orphan.parent_external_id]
-            linked.extend(orphans)
+                if orphan.parent_external_id != orphan.external_id:
+                    orphan.parent = existing[orphan.parent_external_id]
+                    linked.append(orphan)
     if linked:
         Comment.objects.bulk_update(linked, ["parent"], batch_size=CHUNK)
     if to_update:
@@ -201,6 +202,90 @@ def _comments_upsert(channel, comments: list[CommentData], posts: dict[str, Post
     result.revisions += len(revisions)
     result.stored.extend(to_create)
     result.stored.extend(c for c in to_update.values() if getattr(c, "_text_changed", False))
+
+
+_COMMENT_DEFAULTS: dict | None = None
+
+
+def _comment_new(**values) -> Comment:
+    """A new, unsaved Comment without Model.__init__'s per-field work (the import's hot path): the
+    field defaults, then the given attribute values (attnames: channel_id, not channel)."""
+    global _COMMENT_DEFAULTS
+    if _COMMENT_DEFAULTS is None:
+        _COMMENT_DEFAULTS = {f.attname: f.get_default() for f in Comment._meta.concrete_fields}
+    comment = Comment.__new__(Comment)
+    comment._state = ModelState()
+    comment.__dict__.update(_COMMENT_DEFAULTS)
+    comment.__dict__.update(values)
+    return comment
+
+
+def _comments_insert_linked(to_create: list[Comment], existing: dict[str, Comment]) -> None:
+    """Insert new comments parents first, so each reply is written with its parent id already set
+    (no second UPDATE pass); replies whose parent is not known yet stay unlinked until it arrives."""
+    remaining = to_create
+    while remaining:
+        waiting = {c.external_id for c in remaining}
+        ready, later = [], []
+        for comment in remaining:
+            parent_ext = comment.parent_external_id
+            if parent_ext and parent_ext in waiting and parent_ext != comment.external_id:
+                later.append(comment)
+                continue
+            if parent_ext and comment.parent_id is None:
+                parent = existing.get(parent_ext)
+                if parent is not None and parent.pk and parent is not comment:
+                    comment.parent_id = parent.pk
+            ready.append(comment)
+        if not ready:  # a cycle of parents (never from a real platform): store them unlinked
+            ready, later = later, []
+        _comments_insert(ready)
+        remaining = later
+
+
+def _comments_insert(comments: list[Comment]) -> None:
+    """INSERT with executemany, skipping the ORM's per-row SQL compilation (the import's hot path).
+
+    Only for fresh Comment instances built above; ids are read back through the unique
+    (channel, external_id) index, which works the same on SQLite and PostgreSQL.
+    """
+    if not comments:
+        return
+    fields = [f for f in Comment._meta.concrete_fields if not f.primary_key]
+    connection = connections[Comment.objects.db]
+    adapt = _sqlite_datetime if connection.vendor == "sqlite" else connection.ops.adapt_datetimefield_value
+    converters = [adapt if isinstance(f, models.DateTimeField) else None for f in fields]
+    now = timezone.now()
+    rows = []
+    for comment in comments:
+        comment.first_seen_at = now
+        rows.append(tuple(
+            value if convert is None or value is None else convert(value)
+            for value, convert in zip((getattr(comment, f.attname) for f in fields), converters, strict=True)
+        ))
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    by_channel: dict[int, dict[str, Comment]] = {}
+    for comment in comments:
+        by_channel.setdefault(comment.channel_id, {})[comment.external_id] = comment
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+        for channel_id, wanted in by_channel.items():
+            for chunk in _chunks(list(wanted)):
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"SELECT id, external_id FROM {table} WHERE channel_id = %s AND external_id IN ({marks})",
+                               [channel_id, *chunk])
+                for pk, external_id in cursor.fetchall():
+                    comment = wanted[external_id]
+                    comment.pk = pk
+                    comment._state.adding = False
+                    comment._state.db = connection.alias
+
+
+def _sqlite_datetime(value: datetime) -> str:
+    """What Django's SQLite backend stores for an aware datetime (naive UTC text), without its checks."""
+    return str(value.astimezone(UTC).replace(tzinfo=None))
 
 
 def _merge_same_batch(prev: CommentData | None, item: CommentData) -> CommentData:
@@ -239,3 +324,141 @@ def _apply_to_existing(comment: Comment, data: CommentData, revisions: list, raw
         comment.author_name, comment.author_external_id = data.author_name, data.author_external_id
         changed = True
     return changed
+
+
+# ------------------------------------------------------------------------------------------------
+# Importing a Graph-shaped file (`somedesk import`)
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class ImportResult:
+    posts: int = 0  # post objects read
+    comments: int = 0  # comment objects read
+    skipped: int = 0  # post objects already imported before (same payload)
+    batches: int = 0
+    channels_created: list[Channel] = field(default_factory=list)
+    ingest: IngestResult = field(default_factory=IngestResult)
+
+
+KEEP_IN_MEMORY = 256 * 1024 * 1024
+
+
+class ImportSetupError(ValueError):
+    """The file is fine, but the import cannot start (no channel, no organisation...)."""
+
+
+def feed_import(path, *, channel: Channel | None = None, organisation=None, batch_size: int = 5000,
+                progress=None, actor=None) -> ImportResult:
+    """Import a Graph page feed (JSON) or JSON Lines of post objects.
+
+    The whole file is validated first, so a malformed file changes nothing; then it is written in
+    batches of about `batch_size` comments, each batch one transaction (raw events + ingest_batch).
+    A post object imported before (byte-identical) is skipped, so importing a file again is a no-op.
+    `progress(0, total)` is called once the file is validated, then `progress(n_comments)` after each batch.
+    """
+    from somedesk.inbox.importer import read_records
+
+    page_id_required = channel is None
+    result = ImportResult()
+    pages: dict[str, str] = {}
+    # Files up to KEEP_IN_MEMORY bytes are parsed once; bigger ones are read a second time to write.
+    kept: list | None = [] if os.path.getsize(path) <= KEEP_IN_MEMORY else None
+    for record in read_records(path, page_id_required=page_id_required):  # pass 1: validate only
+        if kept is not None:
+            kept.append(record)
+        result.posts += 1
+        result.comments += len(record.comments)
+        if page_id_required:
+            pages[record.page_id] = pages.get(record.page_id) or record.page_name
+    channels = {"": channel} if channel is not None else _channels_for_pages(pages, organisation, result)
+    if progress is not None:
+        progress(0, result.comments)  # the total, now that it is known
+
+    pending: list = []
+    pending_comments = 0
+    current_key = None
+    records = kept if kept is not None else read_records(path, page_id_required=page_id_required)
+    for record in records:  # pass 2: write
+        key = "" if channel is not None else record.page_id
+        if pending and (key != current_key or pending_comments >= batch_size):
+            _import_batch(channels[current_key], pending, result, progress)
+            pending, pending_comments = [], 0
+        current_key = key
+        pending.append(record)
+        pending_comments += len(record.comments)
+    if pending:
+        _import_batch(channels[current_key], pending, result, progress)
+    if result.ingest.posts_created or result.ingest.comments_created or result.ingest.comments_updated:
+        from somedesk.audit.services import record as audit_record
+
+        with transaction.atomic():
+            audit_record(actor, "inbox.import", None, {
+                "file": str(getattr(path, "name", path)).rsplit("/", 1)[-1],
+                "posts_created": result.ingest.posts_created,
+                "comments_created": result.ingest.comments_created,
+                "comments_updated": result.ingest.comments_updated,
+                "revisions": result.ingest.revisions,
+            }, organisation=next(iter(channels.values())).organisation, actor_label=None if actor else "import")
+    return result
+
+
+def _channels_for_pages(pages: dict[str, str], organisation, result: ImportResult) -> dict[str, Channel]:
+    from somedesk.audit.services import record as audit_record
+    from somedesk.inbox.models import Organisation, Platform
+
+    found = {c.external_id: c for c in Channel.objects.filter(platform=Platform.FACEBOOK, external_id__in=list(pages))}
+    missing = [page_id for page_id in pages if page_id not in found]
+    if missing and organisation is None:
+        organisations = list(Organisation.objects.all()[:2])
+        if not organisations:
+            raise ImportSetupError(
+                _("Det finnes ingen organisasjon å opprette kanalen for side %(page)s i. Opprett kommunen "
+                  "først (for eksempel med «somedesk demo») eller oppgi --channel.") % {"page": missing[0]})
+        if len(organisations) > 1:
+            raise ImportSetupError(
+                _("Siden %(page)s har ingen kanal, og det finnes flere organisasjoner. Oppgi --organisation "
+                  "(organisasjonsnummer) eller --channel.") % {"page": missing[0]})
+        organisation = organisations[0]
+    for page_id in missing:
+        with transaction.atomic():
+            created = Channel.objects.create(organisation=organisation, platform=Platform.FACEBOOK,
+                                             external_id=page_id, name=pages[page_id] or f"Facebook {page_id}")
+            audit_record(None, "channel.create", created, {"external_id": page_id, "via": "import"},
+                         organisation=organisation, actor_label="import")
+        found[page_id] = created
+        result.channels_created.append(created)
+    return found
+
+
+def _import_batch(channel: Channel, records: list, result: ImportResult, progress) -> None:
+    by_hash: dict[str, object] = {}
+    for record in records:
+        by_hash.setdefault(content_hash(record.body), record)
+    n_comments = sum(len(r.comments) for r in records)
+    with transaction.atomic():
+        done: set[str] = set()
+        retry: list[RawEvent] = []
+        for chunk in _chunks(list(by_hash)):
+            for event in RawEvent.objects.filter(source=RawEvent.Source.IMPORT, content_hash__in=chunk):
+                if event.status == RawEvent.Status.APPLIED:
+                    done.add(event.content_hash)
+                else:
+                    retry.append(event)
+        fresh = [(digest, record) for digest, record in by_hash.items() if digest not in done]
+        result.skipped += len(by_hash) - len(fresh)
+        if fresh:
+            now = timezone.now()
+            retried = {event.content_hash for event in retry}
+            RawEvent.objects.bulk_create([
+                RawEvent(source=RawEvent.Source.IMPORT, platform=channel.platform, channel=channel,
+                         body=record.body, content_hash=digest, status=RawEvent.Status.APPLIED, applied_at=now)
+                for digest, record in fresh if digest not in retried
+            ], batch_size=CHUNK)
+            if retry:
+                RawEvent.objects.filter(pk__in=[e.pk for e in retry]).update(
+                    status=RawEvent.Status.APPLIED, applied_at=now, channel=channel, error="")
+            batch = Batch(posts=[record.post for _d, record in fresh],
+                          comments=[c for _d, record in fresh for c in record.comments])
+            result.ingest.add(ingest_batch(channel, batch, source=RawEvent.Source.IMPORT))
+            result.batches += 1
+    if progress is not None:
+        progress(n_comments)
