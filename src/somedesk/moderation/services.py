@@ -106,6 +106,8 @@ def evidence_snapshot(comment: Comment) -> dict:
 def _act(comment: Comment, action: str, *, actor, reason: str = "", why: str = "") -> Evidence:
     """Request the platform action, keep the evidence and audit it, in one transaction; the platform
     is called after commit."""
+    # Snapshot what is stored now, not what the caller's (possibly stale) instance says.
+    comment = Comment.objects.select_related("channel__organisation", "post").get(pk=comment.pk)
     channel = comment.channel
     now = timezone.now()
     target = comment.author_external_id if action == "block" else comment.external_id
