@@ -16,3 +16,8 @@ class PublishingConfig(AppConfig):
         "redaktor": {"publishing.view_publication", "publishing.add_publication", "publishing.approve_publication"},
         "leder": {"publishing.view_publication", "publishing.approve_publication"},
     }
+
+    def demo_load(self, organisation, stdout=None):
+        from somedesk.publishing.demo import load
+
+        load(organisation, stdout)
