@@ -14,7 +14,7 @@ class RepliesConfig(AppConfig):
     role_permissions = {
         "servicetorg": _work | {"replies.view_response_times"},
         "redaktor": _work | {"replies.view_response_times"},
-        "fagperson": _work,
+        "fagperson": _work | {"replies.view_response_times"},
         "arkivar": {"replies.view_deskitem", "replies.view_reply", "replies.view_response_times"},
         "leder": {"replies.view_deskitem", "replies.view_reply", "replies.view_desknote",
                   "replies.view_response_times"},
