@@ -1,0 +1,120 @@
+"""The trained linear models, stored small and read fast.
+
+All heads share one vocabulary and one weight matrix, so a comment costs one sparse row times one dense
+block, whatever the number of heads. Files in ``somedesk/triage/models_data/``:
+
+* ``vocab.txt``   one feature per line (line number = row of the weight matrix)
+* ``weights.npz`` ``W`` (features x columns, float16), ``b`` (columns), ``idf``, ``V`` (aux x head columns)
+* ``meta.json``   column layout, classes, thresholds, versions
+* ``names.txt``   person-name gazetteer (single tokens from NorNE person annotations, CC0)
+* ``profanity_no.txt``  LDNOOBW Norwegian list (CC BY 4.0, see NOTICE)
+
+Aux heads (DKHate offensive, NoReC sentiment) are computed first; their probabilities are inputs to the
+triage heads (``V``), which is how the public data sets help without being shipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .features import Resources, features, tfidf
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "models_data"
+
+
+@dataclass
+class Head:
+    name: str
+    classes: list[str]
+    start: int
+    end: int
+
+
+class Models:
+    def __init__(self, directory: Path | str = DATA_DIR):
+        d = Path(directory)
+        self.dir = d
+        self.meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+        vocab_lines = (d / "vocab.txt").read_text(encoding="utf-8").split("\n")
+        self.vocab = {f: i for i, f in enumerate(vocab_lines) if f}
+        with np.load(d / "weights.npz") as z:
+            self.W = z["W"].astype(np.float32)
+            self.b = z["b"].astype(np.float32)
+            self.V = z["V"].astype(np.float32)
+            idf = z["idf"].astype(np.float64)
+        self.idf = idf.tolist()
+        self.heads = {h["name"]: Head(h["name"], h["classes"], h["start"], h["end"]) for h in self.meta["heads"]}
+        self.aux_end = self.meta["aux_end"]
+        self.thresholds = self.meta.get("thresholds", {})
+        self.version = self.meta.get("version") or _digest(d / "weights.npz")
+        names = (d / "names.txt").read_text(encoding="utf-8").split() if (d / "names.txt").exists() else []
+        prof = [w.strip() for w in (d / "profanity_no.txt").read_text(encoding="utf-8").splitlines()
+                if w.strip()] if (d / "profanity_no.txt").exists() else []
+        self.resources = Resources(frozenset(names), tuple(prof))
+        # reverse vocabulary for evidence (word features only)
+        self.word_feature = {i: f[2:] for f, i in self.vocab.items() if f.startswith("w=")}
+
+    def scores(self, feats) -> tuple[dict[str, np.ndarray], list[int], np.ndarray]:
+        idx, vals = tfidf(feats, self.vocab, self.idf)
+        if idx:
+            v = np.asarray(vals, dtype=np.float32)
+            s = v @ self.W[idx] + self.b
+        else:
+            v = np.zeros(0, dtype=np.float32)
+            s = self.b.copy()
+        # aux probabilities feed the heads
+        aux = self._aux_probs(s)
+        s[self.aux_end:] += aux @ self.V
+        probs = {name: _softmax(s[h.start:h.end]) for name, h in self.heads.items()}
+        return probs, idx, v
+
+    def _aux_probs(self, s: np.ndarray) -> np.ndarray:
+        out = []
+        for h in self.meta["aux"]:
+            seg = s[h["start"]:h["end"]]
+            if h["end"] - h["start"] == 1:
+                out.append(1.0 / (1.0 + math.exp(-float(seg[0]))))
+            else:
+                out.extend(_softmax(seg).tolist())
+        return np.asarray(out, dtype=np.float32)
+
+    def predict(self, analysis):
+        return self.scores(features(analysis))
+
+    def evidence(self, head: str, cls: str, idx: list[int], vals: np.ndarray, k: int = 3) -> list[str]:
+        """The word features that pushed ``head`` most towards ``cls``."""
+        h = self.heads[head]
+        if not idx:
+            return []
+        c = h.start + h.classes.index(cls)
+        contrib = vals * self.W[idx, c]
+        order = np.argsort(-contrib)
+        out = []
+        for o in order[:40]:
+            if contrib[o] <= 0:
+                break
+            w = self.word_feature.get(idx[o])
+            if w and w.isalpha() and len(w) > 2 and w not in _MASK_WORDS:
+                out.append(w)
+                if len(out) >= k:
+                    break
+        return out
+
+
+_MASK_WORDS = {"fnrnummer", "telefonnummer", "epostadresse", "lenke", "personnavn", "politikernavn", "svindellenke",
+               "offisiell"}
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max())
+    return e / e.sum()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
