@@ -130,3 +130,14 @@ def test_failed_creation_leaves_no_gap(servicetorg, post, monkeypatch):
     case = case_open_from_comment(servicetorg, c2, now=at(3, 11))
     assert case.sakssekvensnummer == 1
     assert case.journalposter.get().journalsekvensnummer == 1
+
+
+def test_emoji_are_written_out_not_dropped_in_the_pdf(servicetorg, post, caplog):
+    import logging
+
+    comment = make_comment(post, "emo", "Takk for brøytinga 💛👍 men fortauet er glatt")
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        case = case_open_from_comment(servicetorg, comment, now=at(3, 11))
+    assert not [r for r in caplog.records if ".notdef" in r.getMessage()]
+    data = case.journalposter.get().dokumentbeskrivelser.get().dokumentobjekter.get().path.read_bytes()
+    assert pdfa_claim(data) == {"part": "2", "conformance": "B"}

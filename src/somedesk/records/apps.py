@@ -34,7 +34,7 @@ class RecordsConfig(AppConfig):
 
     def demo_load(self, organisation, stdout):
         """Light cases of the last 60 days: saksmappe, incoming journalpost with the comment as PDF/A,
-        the published answer as outgoing journalpost, and cases older than three days closed.
+        the published answer as outgoing journalpost, and cases older than a week closed.
         Idempotent: a comment that already has a case is skipped."""
         from django.utils import timezone
 
@@ -63,12 +63,16 @@ class RecordsConfig(AppConfig):
             case = case_open_from_comment(desk, comment, route="light_case", now=opened_at)
             created += 1
             answer = comment.replies.filter(from_page=True).order_by("created_time").first()
+            done_at = opened_at
             if answer is not None:
                 journal_answer(case, text=answer.text, published_at=answer.created_time, user=desk,
                                signature=desk.signature if desk else "", reply_id=None,
                                permalink=case.source_comment.post.permalink)
-                if answer.created_time < now - timedelta(days=3):
-                    case_close(archivist or desk, case, now=answer.created_time + timedelta(days=1))
+                done_at = answer.created_time
+            # Cases of the last week stay open; older ones are closed, so an export of the demo up to a week
+            # ago is a complete period without gaps.
+            if comment.created_time < now - timedelta(days=7):
+                case_close(archivist or desk, case, now=max(done_at, opened_at) + timedelta(days=1))
         if stdout is not None:
             total = Saksmappe.objects.filter(organisation=organisation).count()
             closed = Saksmappe.objects.filter(organisation=organisation, saksstatus=Saksstatus.AVSLUTTET).count()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.template.loader import render_to_string
 
@@ -47,3 +48,7 @@ def pdfa_claim(data: bytes) -> dict:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# WeasyPrint logs every rendering step at INFO; keep the desk's log readable.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
