@@ -100,8 +100,11 @@ def _local_time(now: datetime, days_ago: int, hour: int) -> datetime:
 def _post_batch(post, channel, organisation, people, citizens, now):
     posted = _local_time(now, post["days_ago"], post.get("hour", 9))
     latest = now - timedelta(minutes=1)
-    if posted > latest:
-        posted = latest - timedelta(hours=2)
+    # Today's post may have comments "later today": move the whole story back so its last comment is
+    # in the past and the thread keeps its rhythm, rather than piling comments up at this minute.
+    span = timedelta(minutes=_last_minute(post.get("comments", [])) + 10)
+    if posted + span > latest:
+        posted = latest - span
     post_id = f"{channel.external_id}_{post['key']}"
     batch = Batch(posts=[PostData(external_id=post_id, created_time=posted, text=post["text"],
                                   permalink=_permalink(channel, post_id))])
@@ -134,6 +137,14 @@ def _post_batch(post, channel, organisation, people, citizens, now):
     for comment in post.get("comments", []):
         add(comment)
     return batch, edits, deletions
+
+
+def _last_minute(comments) -> int:
+    last = 0
+    for comment in comments:
+        last = max(last, comment.get("minutes_after", 5) + 7 * len(comment.get("edits") or []),
+                   _last_minute(comment.get("replies", [])) + 3)
+    return last
 
 
 def _permalink(channel: Channel, post_id: str) -> str:
