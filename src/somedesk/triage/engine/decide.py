@@ -92,7 +92,7 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
         return _result("keep", None, "none", "neutral", {"moderation": 0.99, "reason": 0.99, "route": 0.9,
                                                          "sentiment": 0.6, "reply": 0.6}, reasons, eng)
 
-    probs, idx, vals = eng.models.scores(_feats(a))
+    probs, idx, vals = eng.models.scores_for(a)
     models = eng.models
     hits = a.hits
     by_kind: dict[str, list] = {}
@@ -155,7 +155,7 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
         add("moderation", "model", "removal_model",
             f"Modellen vurderer kommentaren som {REASON_WORDS[model_reason]} ({conf_mod:.0%} sikker)."
             + (" Ord som trakk i den retningen: " + ", ".join(f"«{w}»" for w in words) + "." if words else ""),
-            _word_spans(norm.text, words, norm))
+            _word_spans(a, words))
     else:
         moderation, reason = "keep", None
         conf_mod = p_keep
@@ -177,12 +177,12 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
             add("route", "model", "route_model",
                 f"Modellen vurderer dette som {ROUTE_WORDS[route]} ({conf_route:.0%} sikker)."
                 + (" Ord som trakk i den retningen: " + ", ".join(f"«{w}»" for w in words) + "." if words else ""),
-                _word_spans(norm.text, words, norm))
+                _word_spans(a, words))
             spec = tp.routes.get(route, {})
             if spec.get("description"):
                 add("route", "policy", "route_rule", f"Retningslinjen: {spec['label']} – {spec['description']}")
         if route in ("service_question", "light_case", "formal_inquiry", "correction"):
-            for svc, s, e, word in tp.match_services(norm.text)[:1]:
+            for svc, s, e, word in tp.match_services(norm.text, a.tokens)[:1]:
                 link = svc.get("form") if route == "formal_inquiry" and svc.get("form") else svc.get("link", "")
                 add("route", "policy", "service", f"Gjelder tjenesten «{svc['name']}»" + (f" – lenke: {link}" if link
                                                                                           else "") + ".",
@@ -204,12 +204,6 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
     conf = {"moderation": conf_mod, "reason": conf_reason, "route": conf_route, "sentiment": conf_sent,
             "reply": conf_reply}
     return _result(moderation, reason, route, sentiment, conf, reasons, eng)
-
-
-def _feats(a: Analysis):
-    from .features import features
-
-    return features(a)
 
 
 def _supporting(a, by_kind, add, span, norm):
@@ -244,12 +238,13 @@ def _supporting(a, by_kind, add, span, norm):
             [span(h) for h in hs])
 
 
-def _word_spans(text: str, words: list[str], norm) -> list[list[int]]:
+def _word_spans(a: Analysis, words: list[str]) -> list[list[int]]:
     out = []
     for w in words:
-        m = re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text, re.IGNORECASE)
-        if m:
-            out.append(list(norm.span(m.start(), m.end())))
+        for tok, s, e in a.tokens:
+            if tok == w:
+                out.append(list(a.norm.span(s, e)))
+                break
     return out
 
 

@@ -290,7 +290,7 @@ def find_threats(text: str) -> list[Hit]:
 
 _SLURS = re.compile(
     r"\b(?:nigger\w*|niggar\w*|neger\w*|negrer\w*|pakkis\w*|sandnigger\w*|svarting\w*|sigøynerpakk\w*|jødesvin\w*"
-    r"|muslimsvin\w*|homsepakk\w*|kakerlakk(?:er|ene)|snylter(?:e|ne)|parasitt(?:er|ene)|untermensch\w*"
+    r"|muslimsvin\w*|homsepakk\w*|untermensch\w*"
     r"|apekatter|kamelrytter\w*|kameljockey\w*|bæsj(?:e)?pakk|innvandrerpakk\w*|utlendingspakk\w*|rasedyr\w*"
     r"|soperpakk\w*|skjeggebarn\w*|lusepakk\w*|gjøkunger)\b",
     re.IGNORECASE,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import Resources, features, tfidf
+from .features import Resources, features, model_tokens, tfidf, token_features
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "models_data"
 
@@ -49,6 +49,8 @@ class Models:
             self.V = z["V"].astype(np.float32)
             idf = z["idf"].astype(np.float64)
         self.idf = idf.tolist()
+        self.idf_np = idf
+        self._tok_cache: dict[str, list[int]] = {}
         self.heads = {h["name"]: Head(h["name"], h["classes"], h["start"], h["end"]) for h in self.meta["heads"]}
         self.aux_end = self.meta["aux_end"]
         self.thresholds = self.meta.get("thresholds", {})
@@ -58,15 +60,53 @@ class Models:
                 if w.strip()] if (d / "profanity_no.txt").exists() else []
         self.resources = Resources(frozenset(names), tuple(prof))
         # reverse vocabulary for evidence (word features only)
-        self.word_feature = {i: f[2:] for f, i in self.vocab.items() if f.startswith("w=")}
+        self.word_feature = {i: f[2:] for f, i in self.vocab.items()
+                             if f.startswith("w=") and f[2:].isalpha() and len(f) > 4 and f[2:] not in _MASK_WORDS}
+        self.is_word = np.zeros(len(self.W), dtype=bool)
+        self.is_word[list(self.word_feature)] = True
 
-    def scores(self, feats) -> tuple[dict[str, np.ndarray], list[int], np.ndarray]:
+    def vectorise(self, a) -> tuple[np.ndarray, np.ndarray]:
+        """Fast path of features() + tfidf(): token features are looked up once per distinct token."""
+        vocab = self.vocab
+        cache = self._tok_cache
+        ids: list[int] = []
+        prev = "<s>"
+        for tok in model_tokens(a):
+            c = cache.get(tok)
+            if c is None:
+                c = [j for j in (vocab.get(f) for f in token_features(tok)) if j is not None]
+                if len(cache) > 300_000:
+                    cache.clear()
+                cache[tok] = c
+            ids.extend(c)
+            j = vocab.get("b=" + prev + "_" + tok)
+            if j is not None:
+                ids.append(j)
+            prev = tok
+        for fl in a.flags:
+            j = vocab.get("f=" + fl)
+            if j is not None:
+                ids.append(j)
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        idx, cnt = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
+        vals = (1.0 + np.log(cnt)) * self.idf_np[idx]
+        vals /= np.sqrt((vals * vals).sum())
+        return idx, vals.astype(np.float32)
+
+    def scores_for(self, a):
+        idx, v = self.vectorise(a)
+        return self._scores(idx, v)
+
+    def scores(self, feats):
         idx, vals = tfidf(feats, self.vocab, self.idf)
-        if idx:
-            v = np.asarray(vals, dtype=np.float32)
+        order = np.argsort(idx)
+        return self._scores(np.asarray(idx, dtype=np.int64)[order], np.asarray(vals, dtype=np.float32)[order])
+
+    def _scores(self, idx: np.ndarray, v: np.ndarray):
+        if len(idx):
             s = v @ self.W[idx] + self.b
         else:
-            v = np.zeros(0, dtype=np.float32)
             s = self.b.copy()
         # aux probabilities feed the heads
         aux = self._aux_probs(s)
@@ -85,26 +125,21 @@ class Models:
         return np.asarray(out, dtype=np.float32)
 
     def predict(self, analysis):
-        return self.scores(features(analysis))
+        return self.scores_for(analysis)
 
     def evidence(self, head: str, cls: str, idx: list[int], vals: np.ndarray, k: int = 3) -> list[str]:
         """The word features that pushed ``head`` most towards ``cls``."""
         h = self.heads[head]
-        if not idx:
+        if not len(idx):
             return []
         c = h.start + h.classes.index(cls)
-        contrib = vals * self.W[idx, c]
-        order = np.argsort(-contrib)
-        out = []
-        for o in order[:40]:
-            if contrib[o] <= 0:
-                break
-            w = self.word_feature.get(idx[o])
-            if w and w.isalpha() and len(w) > 2 and w not in _MASK_WORDS:
-                out.append(w)
-                if len(out) >= k:
-                    break
-        return out
+        mask = self.is_word[idx]
+        widx = idx[mask]
+        if not len(widx):
+            return []
+        contrib = vals[mask] * self.W[widx, c]
+        order = np.argsort(-contrib)[:k]
+        return [self.word_feature[int(widx[o])] for o in order if contrib[o] > 0]
 
 
 _MASK_WORDS = {"fnrnummer", "telefonnummer", "epostadresse", "lenke", "personnavn", "politikernavn", "svindellenke",

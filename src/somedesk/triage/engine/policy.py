@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from somedesk.triage.engine.lexicon import Lexicon
 from somedesk.lib.policy import (
     Policy,
     PolicyError,
@@ -156,14 +157,28 @@ class TriagePolicy:
     party_re: re.Pattern | None
     services: list[dict]
     service_res: list[tuple[dict, re.Pattern]] = field(default_factory=list)
+    service_lex: object = None
+    service_multi: list = field(default_factory=list)
+    politician_tokens: frozenset[str] = frozenset()
+    party_tokens: frozenset[str] = frozenset()
 
-    def match_services(self, text: str) -> list[tuple[dict, int, int, str]]:
-        out = []
-        for svc, pat in self.service_res:
-            m = pat.search(text)
-            if m:
-                out.append((svc, m.start(), m.end(), m.group()))
-        return out
+    def match_services(self, text: str, tokens=None) -> list[tuple[dict, int, int, str]]:
+        """Services whose keywords occur in the text, best (most keyword hits) first."""
+        if tokens is None:
+            tokens = [(m.group().lower(), m.start(), m.end()) for m in re.finditer(r"\w+", text)]
+        found: dict[str, list] = {}
+        for key, hits in self.service_lex.scan(tokens).items():
+            found[key] = [(s, e, w) for s, e, w in hits]
+        words = {t[0] for t in tokens}
+        for key, first, pat in self.service_multi:
+            if key in found and len(found[key]) > 2:
+                continue
+            if first in words:
+                for m in pat.finditer(text):
+                    found.setdefault(key, []).append((m.start(), m.end(), m.group()))
+        by_key = {s["key"]: s for s in self.services}
+        ranked = sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[1][0][0]))
+        return [(by_key[k], v[0][0], v[0][1], v[0][2]) for k, v in ranked]
 
 
 def compile_policy(policy: Policy | None = None) -> TriagePolicy:
@@ -201,5 +216,16 @@ def compile_policy(policy: Policy | None = None) -> TriagePolicy:
         party_re=_word_alternation(party_words),
         services=services,
     )
+    tp.politician_tokens = frozenset(w.lower() for n in names for w in re.findall(r"\w+", n))
+    tp.party_tokens = frozenset(w.lower() for n in party_words for w in re.findall(r"\w+", n))
     tp.service_res = [(s, _word_alternation(s["keywords"], inflect=True)) for s in services]
+    single: dict[str, list[str]] = {}
+    for s in services:
+        for kw in s["keywords"]:
+            words = re.findall(r"\w+", kw.lower())
+            if len(words) == 1 and words[0] == kw.lower().strip():
+                single.setdefault(s["key"], []).append(words[0] + "*")
+            elif words:
+                tp.service_multi.append((s["key"], words[0], _word_alternation([kw], inflect=True)))
+    tp.service_lex = Lexicon(single)
     return tp

@@ -53,16 +53,13 @@ class Normalised:
         return self.offsets[start], self.ends[end - 1]
 
 
+_SLOW_RE = re.compile("[<&\x00-\x09\x0b-\x1f\x7f-\x9f" + "".join(sorted(_INVISIBLE | _SPACE_LIKE - {"\n"})) + "]")
+
+
 def _needs_slow_path(text: str) -> bool:
-    if text.isascii():
-        return "<" in text or "&" in text or any(c in text for c in "\t\r\x0b\x0c")
-    if _INVISIBLE_RE.search(text):
+    if _SLOW_RE.search(text):
         return True
-    if "<" in text or "&" in text:
-        return True
-    if not unicodedata.is_normalized("NFKC", text):
-        return True
-    return any(c in _SPACE_LIKE or unicodedata.category(c) == "Cc" and c != "\n" for c in text)
+    return not text.isascii() and not unicodedata.is_normalized("NFKC", text)
 
 
 def normalise(text: str | None) -> Normalised:
