@@ -1,2 +1,100 @@
-def load(organisation, stdout):  # filled in below
-    return None
+"""Demo history of the desk for Fjordvik: a case of work for every comment that needs a reply, the
+municipality's replies from the data file stored as published replies by the person who wrote them
+(signed when a fagperson answered), first-response times, assignments and internal notes on open cases.
+
+Triage's decision is used where triage has run; otherwise the data file's hand labels stand in for it.
+Idempotent: existing items, replies, assignments and notes are left as they are.
+"""
+
+import json
+
+from django.db import transaction
+
+from somedesk.audit.services import record
+from somedesk.inbox.models import Comment, PlatformState
+from somedesk.replies import services
+from somedesk.replies.models import DeskItem, DeskNote, Reply
+
+ASSIGN_BY_ROUTE = {"light_case": "teknisk", "formal_inquiry": "byggesak", "correction": "servicetorg",
+                   "service_question": "servicetorg", "political": "servicetorg"}
+NOTES = {
+    "light_case": "Sendt til driftsavdelingen, venter på svar om når det kan utbedres.",
+    "formal_inquiry": "Svar med standardteksten og lenke til skjema; ikke saksbehandling i kommentarfeltet.",
+    "political": "Henvist til politisk sekretariat, kopi til ordførers sekretær.",
+}
+
+
+def _labels():
+    from somedesk.demo.loader import DATA_FILE
+
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    intents, authors = {}, {}
+
+    def walk(post_key, comments):
+        for c in comments:
+            suffix = f"{post_key}_{c['key']}"
+            if c.get("intent"):
+                intents[suffix] = c["intent"]
+            if c.get("from_municipality"):
+                authors[suffix] = c.get("by", "servicetorg")
+            walk(post_key, c.get("replies", []))
+
+    for post in data["posts"]:
+        walk(post["key"], post.get("comments", []))
+    return intents, authors
+
+
+def load(organisation, stdout=None):
+    from somedesk.accounts.models import User
+
+    intents, authors = _labels()
+    users = {u.username: u for u in User.objects.filter(organisation=organisation)}
+    desk = users.get("servicetorg")
+    comments = list(Comment.objects.filter(channel__organisation=organisation).select_related("channel")
+                    .order_by("created_time", "pk"))
+    # 1. cases of work
+    opened = 0
+    for c in comments:
+        if c.from_page or DeskItem.objects.filter(pk=c.pk).exists() or c.platform_state != PlatformState.VISIBLE:
+            continue
+        if c.triage_reply:
+            opened += services.items_open_for([c.pk])
+            continue
+        intent = intents.get(c.external_id.split("_", 1)[-1], "")
+        if intent and not intent.startswith("remove") and intent != "none":
+            services.item_open(c, intent, "required")
+            opened += 1
+    # 2. the municipality's replies, as published replies by the person who wrote them
+    replied = 0
+    for c in comments:
+        if not c.from_page or c.parent_id is None or Reply.objects.filter(external_id=c.external_id).exists():
+            continue
+        author = users.get(authors.get(c.external_id.split("_", 1)[-1], "servicetorg")) or desk
+        signature = services.signature_for(author) if author else ""
+        parent = next((p for p in comments if p.pk == c.parent_id), None)
+        if parent is None:
+            continue
+        with transaction.atomic():
+            reply = Reply.objects.create(
+                comment=parent, organisation=organisation, author=author, body=c.text, signature=signature,
+                text=c.text, on_behalf=not signature, language="nb", state=Reply.State.PUBLISHED,
+                external_id=c.external_id, created_at=c.created_time, published_at=c.created_time)
+            record(author, "reply.publish", reply, {"comment": parent.pk, "demo": True}, organisation=organisation)
+            item = DeskItem.objects.filter(pk=parent.pk).first()
+            if item is not None:
+                services.item_record_first_response(item, c.created_time)
+                if item.is_open:
+                    status = DeskItem.Status.REFERRED if item.route == "political" else DeskItem.Status.ANSWERED
+                    services.item_set_status(item, status, actor=author)
+        replied += 1
+    # 3. assignments and notes on what is still open
+    assigned = 0
+    for item in DeskItem.objects.filter(organisation=organisation, is_open=True, assignee__isnull=True):
+        who = users.get(ASSIGN_BY_ROUTE.get(item.route, "servicetorg"))
+        if who is not None and item.pk % 3 != 0:  # leave some unassigned, as on a real desk
+            services.item_assign(item, who, actor=desk)
+            assigned += 1
+            if item.route in NOTES and not DeskNote.objects.filter(item=item).exists():
+                services.item_note_add(item, NOTES[item.route], actor=who)
+    if stdout is not None:
+        stdout.write(f"Desk: {opened} cases opened, {replied} replies, {assigned} assignments.\n")

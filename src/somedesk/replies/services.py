@@ -32,6 +32,19 @@ def _deadline(received_at, route: str):
     return hours, add_working_hours(received_at, hours, conf.schedule())
 
 
+def item_open(comment: Comment, route: str, reply_rule: str) -> DeskItem:
+    """Open the case of work for a comment, with its deadline in working hours from arrival."""
+    hours, due = _deadline(comment.created_time, route)
+    with transaction.atomic():
+        item = DeskItem.objects.create(
+            comment=comment, organisation_id=comment.channel.organisation_id, route=route, reply_rule=reply_rule,
+            received_at=comment.created_time, week=week_start(comment.created_time, conf.schedule().timezone),
+            target_hours=hours, due_at=due)
+        record(None, "desk_item.open", item, {"route": route, "due_at": due.isoformat()},
+               organisation=comment.channel.organisation, actor_label="system")
+    return item
+
+
 def items_open_for(comment_ids: list[int]) -> int:
     """Open a desk item for every comment that needs a reply (triage_reply required/thank/try) and has
     none; update the route and deadline of open items whose triage changed. Idempotent."""
@@ -48,14 +61,7 @@ def items_open_for(comment_ids: list[int]) -> int:
         route = comment.triage_route or "none"
         with transaction.atomic():
             if item is None and needs:
-                hours, due = _deadline(comment.created_time, route)
-                item = DeskItem.objects.create(
-                    comment=comment, organisation_id=comment.channel.organisation_id, route=route,
-                    reply_rule=comment.triage_reply, received_at=comment.created_time,
-                    week=week_start(comment.created_time, conf.schedule().timezone), target_hours=hours,
-                    due_at=due)
-                record(None, "desk_item.open", item, {"route": route, "due_at": due.isoformat()},
-                       organisation=comment.channel.organisation, actor_label="system")
+                item_open(comment, route, comment.triage_reply)
                 n += 1
             elif item is not None and item.is_open and (item.route != route or not needs):
                 if not needs:
