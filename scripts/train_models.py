@@ -16,6 +16,11 @@ made by 5-fold cross-validation on the training set only.
 
 from __future__ import annotations
 
+import os
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")  # one thread: faster here and reproducible
+
 import argparse
 import csv
 import glob
@@ -140,7 +145,7 @@ class Vectoriser:
 
 
 def fit_lr(X, y, C, weights=None, class_weight="balanced"):
-    m = LogisticRegression(C=C, max_iter=1000, class_weight=class_weight, random_state=SEED)
+    m = LogisticRegression(C=C, max_iter=1000, class_weight=class_weight, random_state=SEED, solver="newton-cg")
     m.fit(X, y, sample_weight=weights)
     return m
 

@@ -6,3 +6,17 @@ class TriageConfig(AppConfig):
     name = "somedesk.triage"
     label = "triage"
     verbose_name = _("Vurdering")
+    _desk = {"triage.view_triagedecision", "triage.correct_triagedecision"}
+    role_permissions = {
+        "servicetorg": _desk | {"triage.export_triagedecision"},
+        "redaktor": _desk | {"triage.export_triagedecision"},
+        "fagperson": {"triage.view_triagedecision"},
+        "arkivar": {"triage.view_triagedecision"},
+        "leder": {"triage.view_triagedecision", "triage.export_triagedecision"},
+    }
+
+    def ready(self):
+        # The policy is read (and refused if broken) at start; the engine loads lazily on first use.
+        from somedesk.triage import checks, receivers  # noqa: F401  (checks register themselves)
+
+        receivers.connect()

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from somedesk.triage import views
 
 app_name = "triage"
-urlpatterns: list = []
+urlpatterns = [
+    path("kommentar/<int:pk>/", views.decision, name="decision"),
+    path("kommentar/<int:pk>/rett/", views.correct, name="correct"),
+]
