@@ -25,15 +25,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-ROUTES = [("service_question", 0.45), ("light_case", 0.15), ("formal_inquiry", 0.1), ("political", 0.08),
-          ("correction", 0.07), ("none", 0.15)]
-WORDS = ("når åpner biblioteket igjen takk for informasjon hvorfor er veien stengt kommunen må svare "
-         "brøytingen var elendig flott tiltak kva tid kjem bussen skolen søknad frist barnehage").split()
+ROUTES = [
+    ("service_question", 0.45),
+    ("light_case", 0.15),
+    ("formal_inquiry", 0.1),
+    ("political", 0.08),
+    ("correction", 0.07),
+    ("none", 0.15),
+]
+WORDS = (
+    "når åpner biblioteket igjen takk for informasjon hvorfor er veien stengt kommunen må svare "
+    "brøytingen var elendig flott tiltak kva tid kjem bussen skolen søknad frist barnehage"
+).split()
 
 
 def pg_admin(url: str, sql: str) -> None:
-    import psycopg
     from urllib.parse import urlparse
+
+    import psycopg
 
     parts = urlparse(url)
     admin = parts._replace(path="/postgres").geturl()
@@ -87,17 +96,33 @@ def run(args, is_pg: bool) -> dict:
 
     org = Organisation.objects.create(name="Fjordvik kommune", org_number="944117784")
     channel = Channel.objects.create(organisation=org, platform="local", external_id="bench", name="Bench")
-    user = user_create(username="siri", password="x-bench-password-1", organisation=org, role="servicetorg",
-                       first_name="Siri", last_name="S", job_title="Rådgiver")
+    user = user_create(
+        username="siri",
+        password="x-bench-password-1",
+        organisation=org,
+        role="servicetorg",
+        first_name="Siri",
+        last_name="S",
+        job_title="Rådgiver",
+    )
     rng = random.Random(42)
     now = datetime.now(UTC).replace(microsecond=0)
     start = now - timedelta(days=730)
     span = (now - start).total_seconds()
     n = args.comments
     n_posts = max(1, n // 200)
-    Post.objects.bulk_create([Post(channel=channel, external_id=f"p{i}", text=f"Innlegg {i}",
-                                   created_time=start + timedelta(seconds=span * i / n_posts))
-                              for i in range(n_posts)], batch_size=5000)
+    Post.objects.bulk_create(
+        [
+            Post(
+                channel=channel,
+                external_id=f"p{i}",
+                text=f"Innlegg {i}",
+                created_time=start + timedelta(seconds=span * i / n_posts),
+            )
+            for i in range(n_posts)
+        ],
+        batch_size=5000,
+    )
     post_ids = list(Post.objects.order_by("id").values_list("id", flat=True))
     schedule = conf.schedule()
 
@@ -105,17 +130,28 @@ def run(args, is_pg: bool) -> dict:
     cols = [f.column for f in fields]
     table = Comment._meta.db_table
     ph = ", ".join(["%s"] * len(cols))
-    insert_comment = f'INSERT INTO {table} ({", ".join(cols)}) VALUES ({ph})'
+    insert_comment = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({ph})"
 
     def comment_row(i, created, route, reply, moderation, reason, state):
         values = {
-            "channel_id": channel.pk, "post_id": post_ids[min(len(post_ids) - 1, i * len(post_ids) // n)],
-            "parent_id": None, "parent_external_id": "", "external_id": f"c{i}", "author_external_id": f"u{i % 50000}",
-            "author_name": f"Innbygger {i % 50000}", "from_page": False,
-            "text": " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 18))), "created_time": created,
-            "updated_time": None, "platform_state": state, "first_seen_at": created,
-            "triage_moderation": moderation, "triage_reason": reason, "triage_route": route,
-            "triage_sentiment": "neutral", "triage_reply": reply,
+            "channel_id": channel.pk,
+            "post_id": post_ids[min(len(post_ids) - 1, i * len(post_ids) // n)],
+            "parent_id": None,
+            "parent_external_id": "",
+            "external_id": f"c{i}",
+            "author_external_id": f"u{i % 50000}",
+            "author_name": f"Innbygger {i % 50000}",
+            "from_page": False,
+            "text": " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 18))),
+            "created_time": created,
+            "updated_time": None,
+            "platform_state": state,
+            "first_seen_at": created,
+            "triage_moderation": moderation,
+            "triage_reason": reason,
+            "triage_route": route,
+            "triage_sentiment": "neutral",
+            "triage_reply": reply,
         }
         out = []
         for f in fields:
@@ -145,7 +181,7 @@ def run(args, is_pg: bool) -> dict:
             comments.append(comment_row(i, created, "none", "optional", "keep", "", "visible"))
     with connection.cursor() as cur:
         for s in range(0, len(comments), 5000):
-            cur.executemany(insert_comment, comments[s:s + 5000])
+            cur.executemany(insert_comment, comments[s : s + 5000])
     comments = None
     id_of = dict(Comment.objects.values_list("external_id", "id").iterator(chunk_size=20000))
 
@@ -165,16 +201,39 @@ def run(args, is_pg: bool) -> dict:
             first = created + timedelta(minutes=rng.lognormvariate(5, 1.2))
             secs = working_seconds_between(created, first, schedule)
             in_time = first <= due
-        items.append(DeskItem(comment_id=id_of[f"c{i}"], organisation_id=org.pk, route=route, reply_rule=reply,
-                              status=status, assignee_id=assignee, received_at=created,
-                              week=week_start(created), target_hours=hours, due_at=due, first_response_at=first,
-                              response_seconds=secs, answered_in_time=in_time,
-                              is_open=status in ("new", "in_progress")))
+        items.append(
+            DeskItem(
+                comment_id=id_of[f"c{i}"],
+                organisation_id=org.pk,
+                route=route,
+                reply_rule=reply,
+                status=status,
+                assignee_id=assignee,
+                received_at=created,
+                week=week_start(created),
+                target_hours=hours,
+                due_at=due,
+                first_response_at=first,
+                response_seconds=secs,
+                answered_in_time=in_time,
+                is_open=status in ("new", "in_progress"),
+            )
+        )
     DeskItem.objects.bulk_create(items, batch_size=5000)
-    Review.objects.bulk_create([Review(organisation=org, comment_id=id_of[f"c{i}"], kind="auto_hidden",
-                                       reason="threat", created_at=created,
-                                       state="pending" if (now - created).days < 14 else "confirmed")
-                                for i, created in reviews_plan], batch_size=5000)
+    Review.objects.bulk_create(
+        [
+            Review(
+                organisation=org,
+                comment_id=id_of[f"c{i}"],
+                kind="auto_hidden",
+                reason="threat",
+                created_at=created,
+                state="pending" if (now - created).days < 14 else "confirmed",
+            )
+            for i, created in reviews_plan
+        ],
+        batch_size=5000,
+    )
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
         if is_pg:
@@ -185,9 +244,17 @@ def run(args, is_pg: bool) -> dict:
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
-    pages = {f"queue_{k}": f"/svar/ko/{k}/" for k in ("svar", "forfalt", "politisk", "lett", "formell", "mine")}
-    pages.update({"counters": "/svar/tellere/", "review_queue": "/moderering/",
-                  "response_times": "/rapporter/svartider/", "response_times_26w": "/rapporter/svartider/?uker=26"})
+    pages = {
+        f"queue_{k}": f"/svar/ko/{k}/" for k in ("svar", "forfalt", "politisk", "lett", "formell", "mine")
+    }
+    pages.update(
+        {
+            "counters": "/svar/tellere/",
+            "review_queue": "/moderering/",
+            "response_times": "/rapporter/svartider/",
+            "response_times_26w": "/rapporter/svartider/?uker=26",
+        }
+    )
     figures = {}
     from django.test.utils import CaptureQueriesContext
 
@@ -205,14 +272,30 @@ def run(args, is_pg: bool) -> dict:
             times.append((time.perf_counter() - t) * 1000)
             assert resp.status_code == 200
         times.sort()
-        figures[name] = {"queries": len(queries.captured_queries), "p50_ms": round(times[len(times) // 2], 1),
-                         "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1)}
-        print(f"{name:22s} {len(queries.captured_queries):3d} queries  p50 {figures[name]['p50_ms']:7.1f} ms   p95 {figures[name]['p95_ms']:7.1f} ms")
+        figures[name] = {
+            "queries": len(queries.captured_queries),
+            "p50_ms": round(times[len(times) // 2], 1),
+            "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
+        }
+        print(
+            f"{name:22s} {len(queries.captured_queries):3d} queries  p50 {figures[name]['p50_ms']:7.1f} ms   p95 {figures[name]['p95_ms']:7.1f} ms"
+        )
     worst = max(v["p95_ms"] for v in figures.values())
-    print(f"{n} comments, {n_items} desk items ({n_open} open), filled in {fill_s:.0f} s; worst p95 {worst} ms")
-    return {"bench": "queues", "database": connection.vendor, "comments": n, "desk_items": n_items,
-            "open_items": n_open, "requests_per_page": args.requests, "pages": figures, "worst_p95_ms": worst,
-            "target_p95_ms": 150, "ok": worst < 150}
+    print(
+        f"{n} comments, {n_items} desk items ({n_open} open), filled in {fill_s:.0f} s; worst p95 {worst} ms"
+    )
+    return {
+        "bench": "queues",
+        "database": connection.vendor,
+        "comments": n,
+        "desk_items": n_items,
+        "open_items": n_open,
+        "requests_per_page": args.requests,
+        "pages": figures,
+        "worst_p95_ms": worst,
+        "target_p95_ms": 150,
+        "ok": worst < 150,
+    }
 
 
 if __name__ == "__main__":

@@ -16,8 +16,12 @@ def test_a_service_question_is_answered_signed_checked_and_timed(page, fagperson
     from somedesk.inbox.models import Channel
     from somedesk.replies.models import DeskItem, Reply
 
-    channel = Channel.objects.create(organisation=fagperson.organisation, platform="local",
-                                     external_id="local-fjordvik", name="Fjordvik lokal")
+    channel = Channel.objects.create(
+        organisation=fagperson.organisation,
+        platform="local",
+        external_id="local-fjordvik",
+        name="Fjordvik lokal",
+    )
     arrived = timezone.now() - timedelta(minutes=30)
     # Arrives and is triaged as a service question (the triage columns as the triage receiver writes them).
     comment = store_comment(channel, "Når blir søppeldunken i Fjordgata tømt neste gang?", created=arrived)
@@ -65,9 +69,12 @@ def test_a_service_question_is_answered_signed_checked_and_timed(page, fagperson
     assert_accessible(page)
     item.refresh_from_db()
     week_row = page.locator('[data-route="service_question"] tr', has=page.locator("td.median")).filter(
-        has_not_text="–")
+        has_not_text="–"
+    )
     assert week_row.count() == 1
-    assert week_row.locator("td.median").inner_text() == f"{item.response_seconds / 3600:.1f}".replace(".", ",")
+    assert week_row.locator("td.median").inner_text() == f"{item.response_seconds / 3600:.1f}".replace(
+        ".", ","
+    )
     assert week_row.locator("td.share").inner_text().strip() in ("100 %", "0 %")
 
 
@@ -75,10 +82,20 @@ def test_a_threat_is_hidden_at_once_and_reviewed_with_its_evidence(page, service
     from somedesk.inbox.models import Channel, Comment
     from somedesk.moderation.models import Review
 
-    channel = Channel.objects.create(organisation=servicetorg.organisation, platform="local",
-                                     external_id="local-fjordvik", name="Fjordvik lokal")
-    comment = store_comment(channel, "Jeg vet hvor du bor, og jeg skal drepe deg", moderation="remove",
-                            reason="threat", reply="none", created=timezone.now() - timedelta(minutes=5))
+    channel = Channel.objects.create(
+        organisation=servicetorg.organisation,
+        platform="local",
+        external_id="local-fjordvik",
+        name="Fjordvik lokal",
+    )
+    comment = store_comment(
+        channel,
+        "Jeg vet hvor du bor, og jeg skal drepe deg",
+        moderation="remove",
+        reason="threat",
+        reply="none",
+        created=timezone.now() - timedelta(minutes=5),
+    )
     assert Comment.objects.get(pk=comment.pk).platform_state == "hidden"
 
     login(page, servicetorg)
@@ -95,7 +112,9 @@ def test_a_threat_is_hidden_at_once_and_reviewed_with_its_evidence(page, service
     page.goto(f"/moderering/kommentar/{comment.pk}/")
     assert_accessible(page)
     page.goto("/moderering/")
-    page.get_by_role("row").filter(has_text="skal drepe deg").get_by_role("button", name="Bekreft skjuling").click()
+    page.get_by_role("row").filter(has_text="skal drepe deg").get_by_role(
+        "button", name="Bekreft skjuling"
+    ).click()
     page.wait_for_load_state("networkidle")
     assert Review.objects.get(comment=comment).state == "confirmed"
     assert "Ingenting venter på vurdering" in page.locator("main").inner_text()

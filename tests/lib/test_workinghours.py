@@ -45,8 +45,17 @@ def test_17_may_is_skipped():
     assert add_working_hours(oslo(2027, 5, 14, 14, 0), 4, OFFICE) == oslo(2027, 5, 18, 10, 30)
 
 
-@pytest.mark.parametrize("day", [date(2026, 5, 14), date(2026, 5, 25), date(2026, 12, 25), date(2026, 12, 26),
-                                 date(2026, 5, 1), date(2027, 1, 1)])
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 5, 14),
+        date(2026, 5, 25),
+        date(2026, 12, 25),
+        date(2026, 12, 26),
+        date(2026, 5, 1),
+        date(2027, 1, 1),
+    ],
+)
 def test_public_holidays_are_closed(day):
     assert not OFFICE.is_working_day(day)
 
@@ -90,11 +99,20 @@ def test_working_seconds_between_matches_add_working_hours():
 
 
 def test_extra_closed_dates_from_the_policy():
-    schedule = Schedule.from_policy({"timezone": "Europe/Oslo", "holidays": "NO",
-                                     "days": {"monday": "08:00-15:30", "tuesday": "08:00-15:30",
-                                              "wednesday": "08:00-15:30", "thursday": "08:00-15:30",
-                                              "friday": "08:00-15:30"},
-                                     "closed_dates": ["2026-12-24"]})
+    schedule = Schedule.from_policy(
+        {
+            "timezone": "Europe/Oslo",
+            "holidays": "NO",
+            "days": {
+                "monday": "08:00-15:30",
+                "tuesday": "08:00-15:30",
+                "wednesday": "08:00-15:30",
+                "thursday": "08:00-15:30",
+                "friday": "08:00-15:30",
+            },
+            "closed_dates": ["2026-12-24"],
+        }
+    )
     # Christmas Eve (Thursday) is closed by the policy, 25 and 26 December by law.
     assert add_working_hours(oslo(2026, 12, 23, 15, 0), 1, schedule) == oslo(2026, 12, 28, 8, 30)
 

@@ -27,25 +27,32 @@ def oslo(*a):
 @pytest.fixture
 def run_now(django_capture_on_commit_callbacks):
     """Run the platform calls that wait for the commit, as in production."""
+
     def run(fn, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             result = fn(*args, **kwargs)
         return result
+
     return run
 
 
 @pytest.mark.django_db
 def test_hiding_goes_through_the_adapter_and_keeps_the_evidence(local_channel, redaktor, run_now):
-    comment = store_comment(local_channel, "Du er en idiot, Per Hansen", created=oslo(2026, 11, 20, 9),
-                            route="none", reply="none")
-    evidence = run_now(services.comment_hide, comment, actor=redaktor, reason="harassment", why="Personangrep")
+    comment = store_comment(
+        local_channel, "Du er en idiot, Per Hansen", created=oslo(2026, 11, 20, 9), route="none", reply="none"
+    )
+    evidence = run_now(
+        services.comment_hide, comment, actor=redaktor, reason="harassment", why="Personangrep"
+    )
     evidence.refresh_from_db()
     assert LocalAction.objects.get(kind="hide").target_external_id == comment.external_id
     assert evidence.platform_status == "done"
     comment.refresh_from_db()
     assert comment.platform_state == "hidden"
     assert evidence.text == "Du er en idiot, Per Hansen"
-    assert evidence.author_name == "Kari Nordmann" and evidence.author_external_id == comment.author_external_id
+    assert (
+        evidence.author_name == "Kari Nordmann" and evidence.author_external_id == comment.author_external_id
+    )
     assert evidence.actor == redaktor and evidence.why == "Personangrep" and evidence.reason == "harassment"
     assert evidence.triage["route"] == "none"
     assert evidence.raw_payloads and comment.external_id in evidence.raw_payloads[0]["body"]
@@ -58,16 +65,42 @@ def test_evidence_keeps_every_revision_and_outlives_platform_deletion(local_chan
     from somedesk.channels.types import Batch, CommentData
     from somedesk.inbox.services import ingest_batch
 
-    comment = store_comment(local_channel, "Første versjon", created=oslo(2026, 11, 20, 9), route="none",
-                            reply="none")
-    ingest_batch(local_channel, Batch(comments=[CommentData(
-        external_id=comment.external_id, post_external_id="p1", created_time=comment.created_time,
-        updated_time=oslo(2026, 11, 20, 10), text="Andre versjon med trussel")]), send_signal=False)
+    comment = store_comment(
+        local_channel, "Første versjon", created=oslo(2026, 11, 20, 9), route="none", reply="none"
+    )
+    ingest_batch(
+        local_channel,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id=comment.external_id,
+                    post_external_id="p1",
+                    created_time=comment.created_time,
+                    updated_time=oslo(2026, 11, 20, 10),
+                    text="Andre versjon med trussel",
+                )
+            ]
+        ),
+        send_signal=False,
+    )
     evidence = run_now(services.comment_delete, comment, actor=redaktor, reason="threat", why="Trussel")
     # the platform deletes it; the inbox hears about it; the evidence is untouched
-    ingest_batch(local_channel, Batch(comments=[CommentData(
-        external_id=comment.external_id, post_external_id="p1", created_time=comment.created_time,
-        updated_time=oslo(2026, 11, 20, 11), text=None, state="deleted")]), send_signal=False)
+    ingest_batch(
+        local_channel,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id=comment.external_id,
+                    post_external_id="p1",
+                    created_time=comment.created_time,
+                    updated_time=oslo(2026, 11, 20, 11),
+                    text=None,
+                    state="deleted",
+                )
+            ]
+        ),
+        send_signal=False,
+    )
     evidence.refresh_from_db()
     assert Comment.objects.get(pk=comment.pk).platform_state == "deleted"
     assert evidence.text == "Andre versjon med trussel"
@@ -77,8 +110,9 @@ def test_evidence_keeps_every_revision_and_outlives_platform_deletion(local_chan
 
 @pytest.mark.django_db
 def test_unhide_and_block(local_channel, redaktor, run_now):
-    comment = store_comment(local_channel, "Kjøp billige solbriller", created=oslo(2026, 11, 20, 9), route="none",
-                            reply="none")
+    comment = store_comment(
+        local_channel, "Kjøp billige solbriller", created=oslo(2026, 11, 20, 9), route="none", reply="none"
+    )
     run_now(services.comment_hide, comment, actor=redaktor, reason="spam", why="Reklame")
     run_now(services.comment_unhide, comment, actor=redaktor, why="Feil, det var en ekte butikk")
     comment.refresh_from_db()
@@ -87,7 +121,10 @@ def test_unhide_and_block(local_channel, redaktor, run_now):
     assert LocalAction.objects.get(kind="block").target_external_id == comment.author_external_id
     assert ev.action == "block"
     assert list(Evidence.objects.filter(comment=comment).values_list("action", flat=True).order_by("id")) == [
-        "hide", "unhide", "block"]
+        "hide",
+        "unhide",
+        "block",
+    ]
 
 
 @pytest.mark.django_db
@@ -99,8 +136,15 @@ def test_block_is_refused_where_the_platform_cannot(instagram, redaktor):
 
 @pytest.mark.django_db
 def test_a_threat_is_hidden_on_arrival_and_queued_for_review(local_channel, run_now):
-    comment = run_now(store_comment, local_channel, "Jeg skal drepe deg", created=oslo(2026, 11, 20, 9),
-                      moderation="remove", reason="threat", reply="none")
+    comment = run_now(
+        store_comment,
+        local_channel,
+        "Jeg skal drepe deg",
+        created=oslo(2026, 11, 20, 9),
+        moderation="remove",
+        reason="threat",
+        reply="none",
+    )
     comment.refresh_from_db()
     assert comment.platform_state == "hidden"
     review = Review.objects.get(comment=comment)
@@ -113,8 +157,15 @@ def test_a_threat_is_hidden_on_arrival_and_queued_for_review(local_channel, run_
 
 @pytest.mark.django_db
 def test_harassment_is_queued_for_a_person_not_hidden(local_channel, run_now):
-    comment = run_now(store_comment, local_channel, "Rådmannen er en løgner", created=oslo(2026, 11, 20, 9),
-                      moderation="remove", reason="harassment", reply="none")
+    comment = run_now(
+        store_comment,
+        local_channel,
+        "Rådmannen er en løgner",
+        created=oslo(2026, 11, 20, 9),
+        moderation="remove",
+        reason="harassment",
+        reply="none",
+    )
     comment.refresh_from_db()
     assert comment.platform_state == "visible"
     assert Review.objects.get(comment=comment).kind == "flagged"
@@ -123,12 +174,32 @@ def test_harassment_is_queued_for_a_person_not_hidden(local_channel, run_now):
 
 @pytest.mark.django_db
 def test_review_confirm_and_restore(local_channel, servicetorg, run_now):
-    threat = run_now(store_comment, local_channel, "Jeg skal drepe deg", created=oslo(2026, 11, 20, 9),
-                     moderation="remove", reason="threat", reply="none")
-    spam = run_now(store_comment, local_channel, "Tjen penger raskt", created=oslo(2026, 11, 20, 9),
-                   moderation="remove", reason="spam", reply="none")
+    threat = run_now(
+        store_comment,
+        local_channel,
+        "Jeg skal drepe deg",
+        created=oslo(2026, 11, 20, 9),
+        moderation="remove",
+        reason="threat",
+        reply="none",
+    )
+    spam = run_now(
+        store_comment,
+        local_channel,
+        "Tjen penger raskt",
+        created=oslo(2026, 11, 20, 9),
+        moderation="remove",
+        reason="spam",
+        reply="none",
+    )
     run_now(services.review_decide, Review.objects.get(comment=threat), "confirm", actor=servicetorg)
-    run_now(services.review_decide, Review.objects.get(comment=spam), "restore", actor=servicetorg, note="Ikke spam")
+    run_now(
+        services.review_decide,
+        Review.objects.get(comment=spam),
+        "restore",
+        actor=servicetorg,
+        note="Ikke spam",
+    )
     threat.refresh_from_db()
     spam.refresh_from_db()
     assert threat.platform_state == "hidden" and spam.platform_state == "visible"
@@ -148,15 +219,32 @@ def test_the_signal_receiver_runs_after_triage(local_channel, run_now):
 
     def fake_triage(sender, comments, **kwargs):
         Comment.objects.filter(pk__in=[c.pk for c in comments]).update(
-            triage_moderation="remove", triage_reason="personal_data", triage_route="none", triage_reply="none")
+            triage_moderation="remove",
+            triage_reason="personal_data",
+            triage_route="none",
+            triage_reply="none",
+        )
 
     comments_stored.disconnect(dispatch_uid="somedesk.desk_after_triage")
     comments_stored.connect(fake_triage, dispatch_uid="test.fake_triage")
     receivers.connect()
     try:
-        run_now(ingest_batch, local_channel, Batch(comments=[CommentData(
-            external_id="fnr-1", post_external_id="p1", created_time=oslo(2026, 11, 20, 9),
-            text="Mitt fnr er ...", author_external_id="u1")]), source="webhook")
+        run_now(
+            ingest_batch,
+            local_channel,
+            Batch(
+                comments=[
+                    CommentData(
+                        external_id="fnr-1",
+                        post_external_id="p1",
+                        created_time=oslo(2026, 11, 20, 9),
+                        text="Mitt fnr er ...",
+                        author_external_id="u1",
+                    )
+                ]
+            ),
+            source="webhook",
+        )
     finally:
         comments_stored.disconnect(dispatch_uid="test.fake_triage")
     comment = Comment.objects.get(external_id="fnr-1")
@@ -166,8 +254,12 @@ def test_the_signal_receiver_runs_after_triage(local_channel, run_now):
 
 @pytest.mark.django_db
 def test_retention_purge_blanks_old_evidence_and_is_audited(local_channel, redaktor, run_now):
-    old = store_comment(local_channel, "Gammel trussel", created=oslo(2024, 1, 5, 9), route="none", reply="none")
-    new = store_comment(local_channel, "Ny trussel", created=oslo(2026, 11, 20, 9), route="none", reply="none")
+    old = store_comment(
+        local_channel, "Gammel trussel", created=oslo(2024, 1, 5, 9), route="none", reply="none"
+    )
+    new = store_comment(
+        local_channel, "Ny trussel", created=oslo(2026, 11, 20, 9), route="none", reply="none"
+    )
     ev_old = run_now(services.comment_hide, old, actor=redaktor, reason="threat", why="x")
     ev_new = run_now(services.comment_hide, new, actor=redaktor, reason="threat", why="y")
     Evidence.objects.filter(pk=ev_old.pk).update(purge_after=timezone.now() - timedelta(days=1))
@@ -177,7 +269,12 @@ def test_retention_purge_blanks_old_evidence_and_is_audited(local_channel, redak
     call_command("moderation", "purge")
     ev_old.refresh_from_db()
     ev_new.refresh_from_db()
-    assert ev_old.purged_at is not None and ev_old.text == "" and ev_old.raw_payloads == [] and ev_old.revisions == []
+    assert (
+        ev_old.purged_at is not None
+        and ev_old.text == ""
+        and ev_old.raw_payloads == []
+        and ev_old.revisions == []
+    )
     assert ev_new.text == "Ny trussel"
     event = AuditEvent.objects.get(action="evidence.purge")
     assert event.changes["count"] == 1 and event.changes["evidence_ids"] == [ev_old.pk]
@@ -192,8 +289,15 @@ def test_purge_command_dry_run(capsys):
 
 @pytest.mark.django_db
 def test_pages_and_permissions(client, local_channel, servicetorg, fagperson, outsider, run_now):
-    comment = run_now(store_comment, local_channel, "Jeg skal drepe deg", created=oslo(2026, 11, 20, 9),
-                      moderation="remove", reason="threat", reply="none")
+    comment = run_now(
+        store_comment,
+        local_channel,
+        "Jeg skal drepe deg",
+        created=oslo(2026, 11, 20, 9),
+        moderation="remove",
+        reason="threat",
+        reply="none",
+    )
     ev = Evidence.objects.get(comment=comment)
     client.login(username=servicetorg.username, password=PASSWORD)
     page = client.get("/moderering/").content.decode()
@@ -203,7 +307,10 @@ def test_pages_and_permissions(client, local_channel, servicetorg, fagperson, ou
     client.logout()
     client.login(username=fagperson.username, password=PASSWORD)
     assert client.get("/moderering/").status_code == 403
-    assert client.post(f"/moderering/kommentar/{comment.pk}/", {"action": "unhide", "why": "x"}).status_code == 403
+    assert (
+        client.post(f"/moderering/kommentar/{comment.pk}/", {"action": "unhide", "why": "x"}).status_code
+        == 403
+    )
     client.logout()
     client.login(username=outsider.username, password=PASSWORD)
     assert client.get(f"/moderering/bevis/{ev.pk}/").status_code == 404
@@ -212,11 +319,18 @@ def test_pages_and_permissions(client, local_channel, servicetorg, fagperson, ou
 
 @pytest.mark.django_db(transaction=True)
 def test_moderating_through_the_form(client, local_channel, redaktor):
-    comment = store_comment(local_channel, "Ola Nordmann i Storgata 5 stjeler", created=oslo(2026, 11, 20, 9),
-                            route="none", reply="none")
+    comment = store_comment(
+        local_channel,
+        "Ola Nordmann i Storgata 5 stjeler",
+        created=oslo(2026, 11, 20, 9),
+        route="none",
+        reply="none",
+    )
     client.login(username=redaktor.username, password=PASSWORD)
-    response = client.post(f"/moderering/kommentar/{comment.pk}/",
-                           {"action": "hide", "reason": "shaming", "why": "Uthenging av navngitt person"})
+    response = client.post(
+        f"/moderering/kommentar/{comment.pk}/",
+        {"action": "hide", "reason": "shaming", "why": "Uthenging av navngitt person"},
+    )
     assert response.status_code == 302
     comment.refresh_from_db()
     assert comment.platform_state == "hidden"

@@ -15,16 +15,18 @@ _ids = count(1)
 def local_channel(org):
     from somedesk.inbox.models import Channel
 
-    return Channel.objects.create(organisation=org, platform="local", external_id="local-fjordvik",
-                                  name="Fjordvik lokal")
+    return Channel.objects.create(
+        organisation=org, platform="local", external_id="local-fjordvik", name="Fjordvik lokal"
+    )
 
 
 @pytest.fixture
 def other_local_channel(other_org):
     from somedesk.inbox.models import Channel
 
-    return Channel.objects.create(organisation=other_org, platform="local", external_id="local-nabovik",
-                                  name="Nabovik lokal")
+    return Channel.objects.create(
+        organisation=other_org, platform="local", external_id="local-nabovik", name="Nabovik lokal"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -36,9 +38,21 @@ def _fresh_policy():
     deskpolicy.reset()
 
 
-def store_comment(channel, text, *, created: datetime, route="service_question", reply="required",
-                  moderation="keep", reason="", sentiment="neutral", author="Kari Nordmann",
-                  author_id=None, run_desk=True, raw=True):
+def store_comment(
+    channel,
+    text,
+    *,
+    created: datetime,
+    route="service_question",
+    reply="required",
+    moderation="keep",
+    reason="",
+    sentiment="neutral",
+    author="Kari Nordmann",
+    author_id=None,
+    run_desk=True,
+    raw=True,
+):
     """Store a comment the way a channel does (raw payload + ingest), then write the triage decision
     to the triage_* columns and run the desk's reaction, as after triage's receiver."""
     from somedesk.channels.types import Batch, CommentData, PostData
@@ -48,19 +62,34 @@ def store_comment(channel, text, *, created: datetime, route="service_question",
 
     n = next(_ids)
     ext = f"c{n}_{int(created.timestamp())}"
-    data = CommentData(external_id=ext, post_external_id="p1", created_time=created, text=text,
-                       author_external_id=author_id or f"u{n}", author_name=author)
-    batch = Batch(posts=[PostData(external_id="p1", created_time=created, text="Nytt fra kommunen")],
-                  comments=[data])
+    data = CommentData(
+        external_id=ext,
+        post_external_id="p1",
+        created_time=created,
+        text=text,
+        author_external_id=author_id or f"u{n}",
+        author_name=author,
+    )
+    batch = Batch(
+        posts=[PostData(external_id="p1", created_time=created, text="Nytt fra kommunen")], comments=[data]
+    )
     event = None
     if raw:
-        event, _ = raw_event_store(source="import", body=f'{{"id": "{ext}", "message": {text!r:}}}',
-                                   platform=channel.platform, channel=channel)
+        event, _ = raw_event_store(
+            source="import",
+            body=f'{{"id": "{ext}", "message": {text!r:}}}',
+            platform=channel.platform,
+            channel=channel,
+        )
     ingest_batch(channel, batch, source="import", raw_event=event, send_signal=False)
     comment = Comment.objects.get(channel=channel, external_id=ext)
-    Comment.objects.filter(pk=comment.pk).update(triage_moderation=moderation, triage_reason=reason,
-                                                 triage_route=route if moderation == "keep" else "none",
-                                                 triage_sentiment=sentiment, triage_reply=reply)
+    Comment.objects.filter(pk=comment.pk).update(
+        triage_moderation=moderation,
+        triage_reason=reason,
+        triage_route=route if moderation == "keep" else "none",
+        triage_sentiment=sentiment,
+        triage_reply=reply,
+    )
     if run_desk:
         desk_after_triage([comment.pk])
     comment.refresh_from_db()

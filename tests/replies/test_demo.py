@@ -14,7 +14,12 @@ def test_demo_history_is_realistic_and_idempotent():
 
     summary = demo_load()
     org = summary.organisation
-    counts = (DeskItem.objects.count(), Reply.objects.count(), Evidence.objects.count(), DeskNote.objects.count())
+    counts = (
+        DeskItem.objects.count(),
+        Reply.objects.count(),
+        Evidence.objects.count(),
+        DeskNote.objects.count(),
+    )
     assert DeskItem.objects.filter(organisation=org).count() > 100
     assert Reply.objects.filter(organisation=org, state="published").count() >= 90
     signed = Reply.objects.filter(author__username="teknisk").first()
@@ -25,5 +30,9 @@ def test_demo_history_is_realistic_and_idempotent():
     assert Evidence.objects.filter(organisation=org).count() >= 30
     for name in ("moderation", "replies"):
         apps.get_app_config(name).demo_load(org, None)
-    assert (DeskItem.objects.count(), Reply.objects.count(), Evidence.objects.count(),
-            DeskNote.objects.count()) == counts
+    assert (
+        DeskItem.objects.count(),
+        Reply.objects.count(),
+        Evidence.objects.count(),
+        DeskNote.objects.count(),
+    ) == counts

@@ -29,8 +29,10 @@ def test_a_service_question_gets_an_item_due_in_four_working_hours(local_channel
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("reply,route,expected", [("thank", "none", True), ("try", "none", True),
-                                                  ("optional", "none", False), ("none", "none", False)])
+@pytest.mark.parametrize(
+    "reply,route,expected",
+    [("thank", "none", True), ("try", "none", True), ("optional", "none", False), ("none", "none", False)],
+)
 def test_items_follow_the_reply_rule(local_channel, reply, route, expected):
     comment = store_comment(local_channel, "Flott!", created=oslo(2026, 11, 20, 10), route=route, reply=reply)
     assert DeskItem.objects.filter(pk=comment.pk).exists() is expected
@@ -46,15 +48,23 @@ def test_opening_twice_is_idempotent(local_channel):
 @pytest.mark.django_db
 def test_queues_show_the_right_items(local_channel, servicetorg, fagperson):
     sq = store_comment(local_channel, "Når tømmes dunken?", created=oslo(2026, 11, 2, 9))
-    pol = store_comment(local_channel, "Hvorfor stemte Ap for dette?", created=oslo(2026, 11, 20, 9),
-                        route="political")
-    light = store_comment(local_channel, "Gatelyset er gått", created=oslo(2026, 11, 20, 9), route="light_case")
-    formal = store_comment(local_channel, "Jeg klager på vedtaket", created=oslo(2026, 11, 20, 9),
-                           route="formal_inquiry")
+    pol = store_comment(
+        local_channel, "Hvorfor stemte Ap for dette?", created=oslo(2026, 11, 20, 9), route="political"
+    )
+    light = store_comment(
+        local_channel, "Gatelyset er gått", created=oslo(2026, 11, 20, 9), route="light_case"
+    )
+    formal = store_comment(
+        local_channel, "Jeg klager på vedtaket", created=oslo(2026, 11, 20, 9), route="formal_inquiry"
+    )
     now = oslo(2026, 11, 20, 12)
     keys = lambda key, user=servicetorg: [i.pk for i in selectors.queue_items(user, key, now=now)[0]]  # noqa: E731
-    assert keys("svar") == [sq.pk, pol.pk, light.pk, formal.pk] or set(keys("svar")) == {sq.pk, pol.pk, light.pk,
-                                                                                          formal.pk}
+    assert keys("svar") == [sq.pk, pol.pk, light.pk, formal.pk] or set(keys("svar")) == {
+        sq.pk,
+        pol.pk,
+        light.pk,
+        formal.pk,
+    }
     assert keys("svar")[0] == sq.pk  # soonest deadline first
     assert keys("forfalt") == [sq.pk]
     assert keys("politisk") == [pol.pk]

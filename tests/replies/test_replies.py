@@ -25,6 +25,7 @@ def oslo(*a):
 
 # --- signature ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_servicetorg_answers_on_behalf_of_the_municipality_without_a_name(servicetorg):
     assert services.signature_for(servicetorg) == ""
@@ -47,12 +48,18 @@ def test_fagperson_always_signs_with_full_name_and_title(fagperson):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_signature_cannot_be_removed_server_side(client, local_channel, fagperson):
-    comment = store_comment(local_channel, "Når blir gatelyset i Storgata reparert?", created=oslo(2026, 11, 20, 9),
-                            route="light_case")
+    comment = store_comment(
+        local_channel,
+        "Når blir gatelyset i Storgata reparert?",
+        created=oslo(2026, 11, 20, 9),
+        route="light_case",
+    )
     client.login(username=fagperson.username, password=PASSWORD)
     # the form is bypassed: a POST without any signature in the body
-    response = client.post(f"/svar/kommentar/{comment.pk}/publiser/",
-                           {"body": "Det blir reparert på tirsdag.", "language": "nb", "template": ""})
+    response = client.post(
+        f"/svar/kommentar/{comment.pk}/publiser/",
+        {"body": "Det blir reparert på tirsdag.", "language": "nb", "template": ""},
+    )
     assert response.status_code == 302
     reply = Reply.objects.get(comment=comment)
     assert reply.text.endswith("– Frida Fjeld, Enhetsleder, Teknisk drift")
@@ -62,6 +69,7 @@ def test_the_signature_cannot_be_removed_server_side(client, local_channel, fagp
 
 # --- templates and language -------------------------------------------------------------------------------
 
+
 def test_language_detection():
     assert detect("Kva tid opnar symjehallen? Eg finn ikkje noko om det.") == "nn"
     assert detect("Når åpner svømmehallen? Jeg finner ikke noe om det.") == "nb"
@@ -70,10 +78,16 @@ def test_language_detection():
 
 @pytest.mark.django_db
 def test_template_follows_the_comments_language(local_channel, servicetorg):
-    nn = store_comment(local_channel, "Kva tid blir bosspannet tømt? Eg veit ikkje kven eg skal spørje.",
-                       created=oslo(2026, 11, 20, 9))
-    nb = store_comment(local_channel, "Når blir søppeldunken tømt? Jeg vet ikke hvem jeg skal spørre.",
-                       created=oslo(2026, 11, 20, 9))
+    nn = store_comment(
+        local_channel,
+        "Kva tid blir bosspannet tømt? Eg veit ikkje kven eg skal spørje.",
+        created=oslo(2026, 11, 20, 9),
+    )
+    nb = store_comment(
+        local_channel,
+        "Når blir søppeldunken tømt? Jeg vet ikke hvem jeg skal spørre.",
+        created=oslo(2026, 11, 20, 9),
+    )
     d_nn, d_nb = services.draft_for(nn, servicetorg), services.draft_for(nb, servicetorg)
     assert d_nn.language == "nn" and "Du finn meir informasjon" in d_nn.body
     assert d_nb.language == "nb" and "Du finner mer informasjon" in d_nb.body
@@ -82,8 +96,12 @@ def test_template_follows_the_comments_language(local_channel, servicetorg):
 
 @pytest.mark.django_db
 def test_formal_inquiry_template_links_the_right_form(local_channel, servicetorg):
-    c = store_comment(local_channel, "Jeg vil klage på byggesøknaden for garasjen min.", created=oslo(2026, 11, 20, 9),
-                      route="formal_inquiry")
+    c = store_comment(
+        local_channel,
+        "Jeg vil klage på byggesøknaden for garasjen min.",
+        created=oslo(2026, 11, 20, 9),
+        route="formal_inquiry",
+    )
     d = services.draft_for(c, servicetorg)
     assert d.template == "formell_henvendelse"
     assert "https://www.fjordvik.kommune.no/skjema/byggesoknad" in d.body
@@ -92,8 +110,12 @@ def test_formal_inquiry_template_links_the_right_form(local_channel, servicetorg
 
 @pytest.mark.django_db
 def test_political_referral_names_the_contact_from_the_policy(local_channel, servicetorg):
-    c = store_comment(local_channel, "Hvorfor stemte ordfører Solheim for å legge ned skolen?",
-                      created=oslo(2026, 11, 20, 9), route="political")
+    c = store_comment(
+        local_channel,
+        "Hvorfor stemte ordfører Solheim for å legge ned skolen?",
+        created=oslo(2026, 11, 20, 9),
+        route="political",
+    )
     d = services.draft_for(c, servicetorg)
     assert d.template == "henvis_politisk"
     assert "politisk.sekretariat@fjordvik.kommune.no" in d.body and "Ingrid Solheim" in d.body
@@ -103,16 +125,24 @@ def test_political_referral_names_the_contact_from_the_policy(local_channel, ser
 
 @pytest.mark.django_db
 def test_thanks_and_correction_templates(local_channel, servicetorg):
-    thanks = store_comment(local_channel, "Tusen takk for flott brøyting!", created=oslo(2026, 11, 20, 9),
-                           route="none", reply="thank", sentiment="positive")
+    thanks = store_comment(
+        local_channel,
+        "Tusen takk for flott brøyting!",
+        created=oslo(2026, 11, 20, 9),
+        route="none",
+        reply="thank",
+        sentiment="positive",
+    )
     assert services.draft_for(thanks, servicetorg).body.startswith("Tusen takk")
-    wrong = store_comment(local_channel, "Kommunen har lagt ned biblioteket!", created=oslo(2026, 11, 20, 9),
-                          route="correction")
+    wrong = store_comment(
+        local_channel, "Kommunen har lagt ned biblioteket!", created=oslo(2026, 11, 20, 9), route="correction"
+    )
     d = services.draft_for(wrong, servicetorg)
     assert d.template == "rett_faktafeil" and "misforståelse" in d.body
 
 
 # --- the check before publishing ---------------------------------------------------------------------------
+
 
 def test_check_finds_identity_numbers_also_obfuscated():
     fnr = valid_fnr("010170123")
@@ -134,9 +164,13 @@ def test_check_has_no_false_hit_on_invalid_numbers():
 
 
 def test_check_finds_third_party_contacts_health_child_welfare_and_confidential_words():
-    kinds = {h.kind for h in check_reply(
-        "Ring Per på 22 33 44 55 eller per@gmail.com. Han har kreft og saken i barnevernet er "
-        "unntatt offentlighet.")}
+    kinds = {
+        h.kind
+        for h in check_reply(
+            "Ring Per på 22 33 44 55 eller per@gmail.com. Han har kreft og saken i barnevernet er "
+            "unntatt offentlighet."
+        )
+    }
     assert kinds == {"phone", "email", "health", "child_welfare", "confidential"}
 
 
@@ -144,16 +178,19 @@ def test_check_spans_point_into_the_written_text():
     fnr = valid_fnr("150585456")
     text = f"Hei! Nummeret er {fnr[:6]}\u200b{fnr[6:]}."
     hit = check_reply(text)[0]
-    assert text[hit.start:hit.end].replace("\u200b", "") == fnr
+    assert text[hit.start : hit.end].replace("\u200b", "") == fnr
 
 
 # --- publishing ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_a_hit_blocks_publishing(local_channel, servicetorg):
     comment = store_comment(local_channel, "Hva er mitt saksnummer?", created=oslo(2026, 11, 20, 9))
     with pytest.raises(services.CheckFailed) as exc:
-        services.reply_publish(comment, author=servicetorg, body=f"Ditt fnr {valid_fnr('010170123')} er mottatt.")
+        services.reply_publish(
+            comment, author=servicetorg, body=f"Ditt fnr {valid_fnr('010170123')} er mottatt."
+        )
     assert exc.value.hits[0].kind == "identity_number"
     assert not Reply.objects.exists() and not LocalAction.objects.exists()
 
@@ -162,8 +199,12 @@ def test_a_hit_blocks_publishing(local_channel, servicetorg):
 def test_override_with_a_reason_is_audited(local_channel, servicetorg, django_capture_on_commit_callbacks):
     comment = store_comment(local_channel, "Hvem kan jeg ringe?", created=oslo(2026, 11, 20, 9))
     with django_capture_on_commit_callbacks(execute=True):
-        reply = services.reply_publish(comment, author=servicetorg, body="Ring Fjordvik legesenter på 22 33 44 55.",
-                                       override_reason="Offentlig nummer til legesenteret")
+        reply = services.reply_publish(
+            comment,
+            author=servicetorg,
+            body="Ring Fjordvik legesenter på 22 33 44 55.",
+            override_reason="Offentlig nummer til legesenteret",
+        )
     reply.refresh_from_db()
     assert reply.state == "published" and reply.override_reason
     event = AuditEvent.objects.get(action="reply.check_override")
@@ -171,8 +212,9 @@ def test_override_with_a_reason_is_audited(local_channel, servicetorg, django_ca
 
 
 @pytest.mark.django_db
-def test_publishing_keeps_the_platform_id_and_records_the_first_response(local_channel, servicetorg,
-                                                                         django_capture_on_commit_callbacks):
+def test_publishing_keeps_the_platform_id_and_records_the_first_response(
+    local_channel, servicetorg, django_capture_on_commit_callbacks
+):
     comment = store_comment(local_channel, "Når åpner biblioteket?", created=oslo(2026, 11, 20, 9))
     with django_capture_on_commit_callbacks(execute=True):
         reply = services.reply_publish(comment, author=servicetorg, body="Biblioteket åpner klokka 10.")
@@ -184,15 +226,22 @@ def test_publishing_keeps_the_platform_id_and_records_the_first_response(local_c
     assert item.status == "answered" and item.first_response_at == reply.published_at
     assert item.response_seconds is not None
     assert {"reply.publish", "reply.published", "desk_item.first_response"} <= set(
-        AuditEvent.objects.values_list("action", flat=True))
+        AuditEvent.objects.values_list("action", flat=True)
+    )
 
 
 @pytest.mark.django_db
 def test_political_items_become_referred(local_channel, servicetorg, django_capture_on_commit_callbacks):
-    comment = store_comment(local_channel, "Hvorfor vil politikerne legge ned skolen?", created=oslo(2026, 11, 20, 9),
-                            route="political")
+    comment = store_comment(
+        local_channel,
+        "Hvorfor vil politikerne legge ned skolen?",
+        created=oslo(2026, 11, 20, 9),
+        route="political",
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        services.reply_publish(comment, author=servicetorg, body=services.draft_for(comment, servicetorg).body)
+        services.reply_publish(
+            comment, author=servicetorg, body=services.draft_for(comment, servicetorg).body
+        )
     assert DeskItem.objects.get(pk=comment.pk).status == "referred"
 
 
@@ -213,9 +262,22 @@ def test_a_page_reply_on_the_platform_counts_as_first_response(local_channel):
     from somedesk.moderation.receivers import desk_after_triage
 
     comment = store_comment(local_channel, "Hei, når er det åpent?", created=oslo(2026, 11, 20, 9))
-    ingest_batch(local_channel, Batch(comments=[CommentData(
-        external_id="page-reply-1", post_external_id="p1", parent_external_id=comment.external_id,
-        created_time=oslo(2026, 11, 20, 11), text="Åpent til 15.30.", from_page=True)]), send_signal=False)
+    ingest_batch(
+        local_channel,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id="page-reply-1",
+                    post_external_id="p1",
+                    parent_external_id=comment.external_id,
+                    created_time=oslo(2026, 11, 20, 11),
+                    text="Åpent til 15.30.",
+                    from_page=True,
+                )
+            ]
+        ),
+        send_signal=False,
+    )
     from somedesk.inbox.models import Comment
 
     desk_after_triage([Comment.objects.get(external_id="page-reply-1").pk])

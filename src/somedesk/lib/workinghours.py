@@ -69,8 +69,12 @@ class Schedule:
             if value:
                 windows[i] = parse_window(value)
         closed = frozenset(date.fromisoformat(str(d)) for d in section.get("closed_dates", []) or [])
-        return cls(windows=windows, timezone=section.get("timezone", "Europe/Oslo"),
-                   country=section.get("holidays", "NO"), closed_dates=closed)
+        return cls(
+            windows=windows,
+            timezone=section.get("timezone", "Europe/Oslo"),
+            country=section.get("holidays", "NO"),
+            closed_dates=closed,
+        )
 
     def is_working_day(self, day: date) -> bool:
         if day.weekday() not in self.windows or day in self.closed_dates:
@@ -84,8 +88,11 @@ class Schedule:
         start_t, end_t = self.windows[day.weekday()]
         tz = self.tz
         start = datetime.combine(day, start_t, tzinfo=tz)
-        end = (datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz) if end_t == time.max
-               else datetime.combine(day, end_t, tzinfo=tz))
+        end = (
+            datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+            if end_t == time.max
+            else datetime.combine(day, end_t, tzinfo=tz)
+        )
         # In UTC: Python subtracts two datetimes of the same tzinfo by wall clock, which would lose
         # or gain the DST hour; UTC instants subtract as real elapsed time.
         return start.astimezone(_UTC), end.astimezone(_UTC)

@@ -8,9 +8,15 @@ class ModerationConfig(AppConfig):
     name = "somedesk.moderation"
     label = "moderation"
     verbose_name = _("Moderering")
-    nav_items = [NavItem(30, _("Fjernet / til vurdering"), "moderation:review_queue", "moderation.view_evidence")]
-    _desk = {"moderation.view_evidence", "moderation.view_review", "moderation.moderate_comment",
-             "moderation.review_moderation"}
+    nav_items = [
+        NavItem(30, _("Fjernet / til vurdering"), "moderation:review_queue", "moderation.view_evidence")
+    ]
+    _desk = {
+        "moderation.view_evidence",
+        "moderation.view_review",
+        "moderation.moderate_comment",
+        "moderation.review_moderation",
+    }
     role_permissions = {
         "servicetorg": _desk,
         "redaktor": _desk,

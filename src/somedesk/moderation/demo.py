@@ -41,8 +41,11 @@ def load(organisation, stdout=None):
     editor = User.objects.filter(organisation=organisation, groups__name="redaktor").order_by("pk").first()
     labels = removal_intents()
     n = 0
-    comments = (Comment.objects.filter(channel__organisation=organisation, from_page=False)
-                .exclude(platform_state=PlatformState.DELETED).select_related("channel", "post"))
+    comments = (
+        Comment.objects.filter(channel__organisation=organisation, from_page=False)
+        .exclude(platform_state=PlatformState.DELETED)
+        .select_related("channel", "post")
+    )
     for comment in comments:
         suffix = comment.external_id.split("_", 1)[-1]
         reason = comment.triage_reason if comment.triage_moderation == "remove" else labels.get(suffix, "")
@@ -51,18 +54,35 @@ def load(organisation, stdout=None):
         acted = comment.created_time + timedelta(minutes=20)
         with transaction.atomic():
             evidence = Evidence.objects.create(
-                action=Evidence.Action.HIDE, reason=reason, why="Fjernet etter retningslinjen punkt 3.3",
-                actor=editor, actor_label=editor.get_username() if editor else "system", acted_at=acted,
-                platform_status=Evidence.PlatformStatus.DONE, purge_after=acted + timedelta(days=retention_days()),
-                **evidence_snapshot(comment))
+                action=Evidence.Action.HIDE,
+                reason=reason,
+                why="Fjernet etter retningslinjen punkt 3.3",
+                actor=editor,
+                actor_label=editor.get_username() if editor else "system",
+                acted_at=acted,
+                platform_status=Evidence.PlatformStatus.DONE,
+                purge_after=acted + timedelta(days=retention_days()),
+                **evidence_snapshot(comment),
+            )
             Comment.objects.filter(pk=comment.pk).update(platform_state=PlatformState.HIDDEN)
             review, _ = Review.objects.get_or_create(
-                comment=comment, defaults={"organisation": organisation, "kind": Review.Kind.FLAGGED,
-                                           "reason": reason, "created_at": comment.created_time})
+                comment=comment,
+                defaults={
+                    "organisation": organisation,
+                    "kind": Review.Kind.FLAGGED,
+                    "reason": reason,
+                    "created_at": comment.created_time,
+                },
+            )
             review.state, review.decided_by, review.decided_at = Review.State.CONFIRMED, editor, acted
             review.save(update_fields=["state", "decided_by", "decided_at"])
-            record(editor, "comment.hide", comment, {"reason": reason, "evidence": evidence.pk, "demo": True},
-                   organisation=organisation)
+            record(
+                editor,
+                "comment.hide",
+                comment,
+                {"reason": reason, "evidence": evidence.pk, "demo": True},
+                organisation=organisation,
+            )
         n += 1
     if stdout is not None:
         stdout.write(f"Moderation: {n} comments hidden with evidence.\n")

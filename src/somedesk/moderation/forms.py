@@ -1,19 +1,38 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-REASON_CHOICES = [("", _("Ingen")), ("threat", _("Trussel")), ("hate", _("Hatefull ytring")),
-                  ("harassment", _("Sjikane")), ("shaming", _("Uthenging")),
-                  ("personal_data", _("Personopplysninger")), ("spam", _("Spam/svindel"))]
+REASON_CHOICES = [
+    ("", _("Ingen")),
+    ("threat", _("Trussel")),
+    ("hate", _("Hatefull ytring")),
+    ("harassment", _("Sjikane")),
+    ("shaming", _("Uthenging")),
+    ("personal_data", _("Personopplysninger")),
+    ("spam", _("Spam/svindel")),
+]
 
 
 class ModerateForm(forms.Form):
-    action = forms.ChoiceField(label=_("Handling"), choices=[
-        ("hide", _("Skjul")), ("unhide", _("Vis igjen")), ("delete", _("Slett")), ("block", _("Blokker forfatteren"))])
+    action = forms.ChoiceField(
+        label=_("Handling"),
+        choices=[
+            ("hide", _("Skjul")),
+            ("unhide", _("Vis igjen")),
+            ("delete", _("Slett")),
+            ("block", _("Blokker forfatteren")),
+        ],
+    )
     reason = forms.ChoiceField(label=_("Grunn etter retningslinjen"), choices=REASON_CHOICES, required=False)
     why = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("confirm", _("Bekreft")), ("restore", _("Gjenopprett")),
-                                          ("keep", _("Behold")), ("delete", _("Slett"))])
+    decision = forms.ChoiceField(
+        choices=[
+            ("confirm", _("Bekreft")),
+            ("restore", _("Gjenopprett")),
+            ("keep", _("Behold")),
+            ("delete", _("Slett")),
+        ]
+    )
     note = forms.CharField(required=False, max_length=2000)

@@ -25,13 +25,15 @@ class Evidence(models.Model):
         FAILED = "failed", _("Feilet")
 
     organisation = models.ForeignKey("inbox.Organisation", on_delete=models.PROTECT, related_name="+")
-    comment = models.ForeignKey("inbox.Comment", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="evidence")
+    comment = models.ForeignKey(
+        "inbox.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
     action = models.CharField(_("handling"), max_length=10, choices=Action.choices)
     reason = models.CharField(_("grunn"), max_length=20, blank=True)  # a removal reason code
     why = models.TextField(_("begrunnelse"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(_("utført av"), max_length=200)
     acted_at = models.DateTimeField(_("tidspunkt"))
     # the snapshot
@@ -50,11 +52,13 @@ class Evidence(models.Model):
     raw_payloads = models.JSONField(_("rå data"), default=list, blank=True)
     triage = models.JSONField(_("vurdering"), default=dict, blank=True)
     # what the platform said
-    platform_status = models.CharField(max_length=10, choices=PlatformStatus.choices,
-                                       default=PlatformStatus.PENDING)
+    platform_status = models.CharField(
+        max_length=10, choices=PlatformStatus.choices, default=PlatformStatus.PENDING
+    )
     platform_message = models.TextField(blank=True)
-    outgoing_action = models.ForeignKey("channels.OutgoingAction", null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+")
+    outgoing_action = models.ForeignKey(
+        "channels.OutgoingAction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # retention
     purge_after = models.DateTimeField(db_index=True)
     purged_at = models.DateTimeField(null=True, blank=True)
@@ -88,13 +92,16 @@ class Review(models.Model):
         KEPT = "kept", _("Beholdt")
 
     organisation = models.ForeignKey("inbox.Organisation", on_delete=models.PROTECT, related_name="+")
-    comment = models.OneToOneField("inbox.Comment", on_delete=models.PROTECT, related_name="moderation_review")
+    comment = models.OneToOneField(
+        "inbox.Comment", on_delete=models.PROTECT, related_name="moderation_review"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     reason = models.CharField(_("grunn"), max_length=20)
     state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
     created_at = models.DateTimeField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
 

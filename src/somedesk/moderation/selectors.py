@@ -7,10 +7,12 @@ PAGE_SIZE = 50
 
 def review_queue(user, *, page: int = 1):
     start = (max(page, 1) - 1) * PAGE_SIZE
-    rows = list(Review.objects.filter(organisation_id=user.organisation_id, state=Review.State.PENDING)
-                .order_by("-created_at", "-id").select_related("comment", "comment__channel")
-                .prefetch_related("comment__evidence")
-                [start:start + PAGE_SIZE + 1])
+    rows = list(
+        Review.objects.filter(organisation_id=user.organisation_id, state=Review.State.PENDING)
+        .order_by("-created_at", "-id")
+        .select_related("comment", "comment__channel")
+        .prefetch_related("comment__evidence")[start : start + PAGE_SIZE + 1]
+    )
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 

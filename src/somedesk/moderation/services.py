@@ -22,8 +22,12 @@ from somedesk.moderation.models import Evidence, Review
 MAX_RAW_PAYLOADS = 20
 
 # What the platform's copy is once an action is done.
-STATE_AFTER = {"hide": PlatformState.HIDDEN, "auto_hide": PlatformState.HIDDEN,
-               "unhide": PlatformState.VISIBLE, "delete": PlatformState.DELETED}
+STATE_AFTER = {
+    "hide": PlatformState.HIDDEN,
+    "auto_hide": PlatformState.HIDDEN,
+    "unhide": PlatformState.VISIBLE,
+    "delete": PlatformState.DELETED,
+}
 ACTION_KIND = {"hide": "hide", "auto_hide": "hide", "unhide": "unhide", "delete": "delete", "block": "block"}
 
 
@@ -45,8 +49,11 @@ def auto_hide_reasons() -> set[str]:
 
 def _triage_snapshot(comment: Comment) -> dict:
     snap = {
-        "moderation": comment.triage_moderation, "reason": comment.triage_reason, "route": comment.triage_route,
-        "sentiment": comment.triage_sentiment, "reply": comment.triage_reply,
+        "moderation": comment.triage_moderation,
+        "reason": comment.triage_reason,
+        "route": comment.triage_route,
+        "sentiment": comment.triage_sentiment,
+        "reply": comment.triage_reply,
     }
     # The full decision with its reasons, when the triage app keeps one (read generically: the triage
     # app owns that model and its fields).
@@ -74,8 +81,10 @@ def _raw_payloads(comment: Comment) -> list[dict]:
         qs = qs.filter(received_at__gte=since)
     for event in qs.exclude(pk__in=ids).order_by("id")[:MAX_RAW_PAYLOADS]:
         found.append(event)
-    return [{"id": e.pk, "source": e.source, "received_at": e.received_at.isoformat(), "body": e.body}
-            for e in sorted(found, key=lambda e: e.pk)[:MAX_RAW_PAYLOADS]]
+    return [
+        {"id": e.pk, "source": e.source, "received_at": e.received_at.isoformat(), "body": e.body}
+        for e in sorted(found, key=lambda e: e.pk)[:MAX_RAW_PAYLOADS]
+    ]
 
 
 def evidence_snapshot(comment: Comment) -> dict:
@@ -92,9 +101,15 @@ def evidence_snapshot(comment: Comment) -> dict:
         "author_external_id": comment.author_external_id,
         "author_name": comment.author_name,
         "text": comment.text,
-        "revisions": [{"text": r.text, "valid_from": r.valid_from.isoformat(),
-                       "recorded_at": r.recorded_at.isoformat(), "raw_event": r.raw_event_id}
-                      for r in comment.revisions.order_by("valid_from", "id")],
+        "revisions": [
+            {
+                "text": r.text,
+                "valid_from": r.valid_from.isoformat(),
+                "recorded_at": r.recorded_at.isoformat(),
+                "raw_event": r.raw_event_id,
+            }
+            for r in comment.revisions.order_by("valid_from", "id")
+        ],
         "comment_created_time": comment.created_time,
         "comment_updated_time": comment.updated_time,
         "first_seen_at": comment.first_seen_at,
@@ -114,16 +129,28 @@ def _act(comment: Comment, action: str, *, actor, reason: str = "", why: str = "
     if action == "block" and not target:
         raise ModerationError("the author of this comment is not known, so it cannot be blocked")
     with transaction.atomic():
-        outgoing = action_request(channel, ACTION_KIND[action], target_external_id=target, actor=actor, run=False)
+        outgoing = action_request(
+            channel, ACTION_KIND[action], target_external_id=target, actor=actor, run=False
+        )
         label = actor.get_username() if getattr(actor, "is_authenticated", False) else "system"
         evidence = Evidence.objects.create(
-            action=action, reason=reason, why=why, actor=actor if getattr(actor, "pk", None) else None,
-            actor_label=label, acted_at=now, outgoing_action=outgoing,
-            purge_after=now + timedelta(days=retention_days()), **evidence_snapshot(comment),
+            action=action,
+            reason=reason,
+            why=why,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_label=label,
+            acted_at=now,
+            outgoing_action=outgoing,
+            purge_after=now + timedelta(days=retention_days()),
+            **evidence_snapshot(comment),
         )
-        record(actor, f"comment.{action}", comment,
-               {"reason": reason, "why": why, "evidence": evidence.pk, "platform_action": outgoing.pk},
-               organisation=channel.organisation)
+        record(
+            actor,
+            f"comment.{action}",
+            comment,
+            {"reason": reason, "why": why, "evidence": evidence.pk, "platform_action": outgoing.pk},
+            organisation=channel.organisation,
+        )
         if action in ("hide", "auto_hide", "delete"):
             _close_desk_item(comment, actor)
         transaction.on_commit(lambda: evidence_perform(evidence.pk))
@@ -156,8 +183,11 @@ def evidence_sync(evidence: Evidence) -> Evidence:
             evidence.platform_message = outgoing.platform_message
         return evidence
     with transaction.atomic():
-        evidence.platform_status = (Evidence.PlatformStatus.DONE if outgoing.state == OutgoingAction.State.DONE
-                                    else Evidence.PlatformStatus.FAILED)
+        evidence.platform_status = (
+            Evidence.PlatformStatus.DONE
+            if outgoing.state == OutgoingAction.State.DONE
+            else Evidence.PlatformStatus.FAILED
+        )
         evidence.platform_message = outgoing.platform_message
         evidence.save(update_fields=["platform_status", "platform_message"])
         new_state = STATE_AFTER.get(evidence.action)
@@ -165,17 +195,23 @@ def evidence_sync(evidence: Evidence) -> Evidence:
             comment = Comment.objects.select_for_update().get(pk=evidence.comment_id)
             if comment.platform_state != PlatformState.DELETED and comment.platform_state != new_state:
                 Comment.objects.filter(pk=comment.pk).update(platform_state=new_state)
-        record(None, f"evidence.platform_{evidence.platform_status}", evidence,
-               {"message": evidence.platform_message[:500]}, organisation=evidence.organisation,
-               actor_label="system")
+        record(
+            None,
+            f"evidence.platform_{evidence.platform_status}",
+            evidence,
+            {"message": evidence.platform_message[:500]},
+            organisation=evidence.organisation,
+            actor_label="system",
+        )
     return evidence
 
 
 def evidence_sync_pending() -> int:
     """Periodic: apply platform answers that arrived after the first attempt."""
     n = 0
-    for evidence in Evidence.objects.filter(platform_status=Evidence.PlatformStatus.PENDING,
-                                            outgoing_action__isnull=False).order_by("id")[:500]:
+    for evidence in Evidence.objects.filter(
+        platform_status=Evidence.PlatformStatus.PENDING, outgoing_action__isnull=False
+    ).order_by("id")[:500]:
         before = evidence.platform_status
         if evidence_sync(evidence).platform_status != before:
             n += 1
@@ -215,9 +251,11 @@ def comments_moderate_on_arrival(comment_ids: list[int]) -> int:
     confirms or restores it in the review queue), else queue them for a person. Idempotent."""
     auto = auto_hide_reasons()
     n = 0
-    comments = (Comment.objects.filter(pk__in=comment_ids, triage_moderation="remove", from_page=False)
-                .exclude(platform_state=PlatformState.DELETED)
-                .select_related("channel__organisation", "post"))
+    comments = (
+        Comment.objects.filter(pk__in=comment_ids, triage_moderation="remove", from_page=False)
+        .exclude(platform_state=PlatformState.DELETED)
+        .select_related("channel__organisation", "post")
+    )
     for comment in comments:
         if Review.objects.filter(comment=comment).exists():
             continue
@@ -225,15 +263,27 @@ def comments_moderate_on_arrival(comment_ids: list[int]) -> int:
         reason = comment.triage_reason or ""
         with transaction.atomic():
             if reason in auto and comment.platform_state == PlatformState.VISIBLE:
-                _act(comment, "auto_hide", actor=None, reason=reason,
-                     why="Skjult automatisk ved mottak etter retningslinjen (grunn: %s)" % reason)
+                _act(
+                    comment,
+                    "auto_hide",
+                    actor=None,
+                    reason=reason,
+                    why=f"Skjult automatisk ved mottak etter retningslinjen (grunn: {reason})",
+                )
                 kind = Review.Kind.AUTO_HIDDEN
             else:
                 kind = Review.Kind.FLAGGED
-            review = Review.objects.create(organisation=org, comment=comment, kind=kind, reason=reason,
-                                           created_at=timezone.now())
-            record(None, "moderation_review.open", review, {"kind": kind, "reason": reason},
-                   organisation=org, actor_label="system")
+            review = Review.objects.create(
+                organisation=org, comment=comment, kind=kind, reason=reason, created_at=timezone.now()
+            )
+            record(
+                None,
+                "moderation_review.open",
+                review,
+                {"kind": kind, "reason": reason},
+                organisation=org,
+                actor_label="system",
+            )
         n += 1
     return n
 
@@ -247,7 +297,9 @@ def review_decide(review: Review, decision: str, *, actor, note: str = "") -> Re
     with transaction.atomic():
         if decision == "confirm":
             if comment.platform_state == PlatformState.VISIBLE and review.kind == Review.Kind.FLAGGED:
-                comment_hide(comment, actor=actor, reason=review.reason, why=note or "Bekreftet ved vurdering")
+                comment_hide(
+                    comment, actor=actor, reason=review.reason, why=note or "Bekreftet ved vurdering"
+                )
             review.state = Review.State.CONFIRMED
         elif decision == "delete":
             comment_delete(comment, actor=actor, reason=review.reason, why=note or "Slettet ved vurdering")
@@ -264,15 +316,28 @@ def review_decide(review: Review, decision: str, *, actor, note: str = "") -> Re
         review.decided_at = timezone.now()
         review.note = note
         review.save(update_fields=["state", "decided_by", "decided_at", "note"])
-        record(actor, f"moderation_review.{review.state}", review, {"decision": decision, "note": note},
-               organisation=review.organisation)
+        record(
+            actor,
+            f"moderation_review.{review.state}",
+            review,
+            {"decision": decision, "note": note},
+            organisation=review.organisation,
+        )
     return review
 
 
 # --- retention -----------------------------------------------------------------------------------------
 
-PURGED_FIELDS = {"text": "", "revisions": [], "raw_payloads": [], "author_name": "", "author_external_id": "",
-                 "post_text": "", "triage": {}, "why": ""}
+PURGED_FIELDS = {
+    "text": "",
+    "revisions": [],
+    "raw_payloads": [],
+    "author_name": "",
+    "author_external_id": "",
+    "post_text": "",
+    "triage": {},
+    "why": "",
+}
 
 
 def evidence_purge(*, now=None, dry_run: bool = False, actor=None) -> int:
@@ -291,9 +356,15 @@ def evidence_purge(*, now=None, dry_run: bool = False, actor=None) -> int:
     for org_id, ids in by_org.items():
         with transaction.atomic():
             for start in range(0, len(ids), 500):
-                Evidence.objects.filter(pk__in=ids[start:start + 500]).update(purged_at=now, **PURGED_FIELDS)
-            record(actor, "evidence.purge", None, {"count": len(ids), "evidence_ids": ids[:1000],
-                                                   "retention_days": retention_days()},
-                   organisation=Organisation.objects.get(pk=org_id),
-                   actor_label=None if actor else "system")
+                Evidence.objects.filter(pk__in=ids[start : start + 500]).update(
+                    purged_at=now, **PURGED_FIELDS
+                )
+            record(
+                actor,
+                "evidence.purge",
+                None,
+                {"count": len(ids), "evidence_ids": ids[:1000], "retention_days": retention_days()},
+                organisation=Organisation.objects.get(pk=org_id),
+                actor_label=None if actor else "system",
+            )
     return total

@@ -20,8 +20,11 @@ def review_queue(request):
     rows, has_next = selectors.review_queue(request.user, page=page)
     from somedesk.replies.views import _counter_context
 
-    return render(request, "moderation/review_queue.html", {
-        "rows": rows, "page": page, "has_next": has_next, **_counter_context(request.user, "vurdering")})
+    return render(
+        request,
+        "moderation/review_queue.html",
+        {"rows": rows, "page": page, "has_next": has_next, **_counter_context(request.user, "vurdering")},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,23 +34,34 @@ def comment(request, pk):
     form = ModerateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fn = {"hide": services.comment_hide, "delete": services.comment_delete, "block": services.author_block}
+        fn = {
+            "hide": services.comment_hide,
+            "delete": services.comment_delete,
+            "block": services.author_block,
+        }
         try:
             if data["action"] == "unhide":
                 evidence = services.comment_unhide(comment, actor=request.user, why=data["why"])
             else:
-                evidence = fn[data["action"]](comment, actor=request.user, reason=data["reason"], why=data["why"])
+                evidence = fn[data["action"]](
+                    comment, actor=request.user, reason=data["reason"], why=data["why"]
+                )
         except services.ModerationError as exc:
             form.add_error(None, str(exc))
         else:
             evidence.refresh_from_db()
             if evidence.platform_status == "failed":
-                messages.error(request, _("Plattformen avviste handlingen: %(m)s") % {"m": evidence.platform_message})
+                messages.error(
+                    request, _("Plattformen avviste handlingen: %(m)s") % {"m": evidence.platform_message}
+                )
             else:
                 messages.success(request, _("Handlingen er registrert, og beviset er tatt vare på."))
             return redirect("moderation:evidence", pk=evidence.pk)
-    return render(request, "moderation/comment.html", {
-        "comment": comment, "form": form, "evidence": selectors.evidence_for_comment(comment)})
+    return render(
+        request,
+        "moderation/comment.html",
+        {"comment": comment, "form": form, "evidence": selectors.evidence_for_comment(comment)},
+    )
 
 
 @require_POST
@@ -57,8 +71,9 @@ def review_decide(request, pk):
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.review_decide(review, form.cleaned_data["decision"], actor=request.user,
-                                   note=form.cleaned_data["note"])
+            services.review_decide(
+                review, form.cleaned_data["decision"], actor=request.user, note=form.cleaned_data["note"]
+            )
             messages.success(request, _("Vurderingen er lagret."))
         except services.ModerationError as exc:
             messages.error(request, str(exc))

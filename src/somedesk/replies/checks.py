@@ -48,7 +48,9 @@ def _official_numbers() -> set[str]:
     out = set()
     for raw in conf.official_phones():
         try:
-            out.add(phonenumbers.format_number(phonenumbers.parse(raw, "NO"), phonenumbers.PhoneNumberFormat.E164))
+            out.add(
+                phonenumbers.format_number(phonenumbers.parse(raw, "NO"), phonenumbers.PhoneNumberFormat.E164)
+            )
         except phonenumbers.NumberParseException:
             continue
     return out
@@ -67,8 +69,10 @@ def check_reply(text: str) -> list[CheckHit]:
     raw += D.find_special_categories(t)
     words = conf.confidential_words()
     if words:
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-                             + r")(?!\w)", re.IGNORECASE)
+        pattern = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)",
+            re.IGNORECASE,
+        )
         raw += [D.Hit("confidential", m.start(), m.end(), m.group()) for m in pattern.finditer(t)]
     hits = []
     for h in sorted(raw, key=lambda h: (h.start, h.end)):

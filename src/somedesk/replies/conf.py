@@ -69,8 +69,9 @@ def _service_patterns(_key):
     out = []
     for svc in desk_section("services") or []:
         words = sorted({w for w in svc["keywords"] if w.strip()}, key=len, reverse=True)
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")\w{0,5}(?!\w)",
-                             re.IGNORECASE)
+        pattern = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")\w{0,5}(?!\w)", re.IGNORECASE
+        )
         out.append((svc, pattern))
     return out
 
@@ -78,7 +79,9 @@ def _service_patterns(_key):
 def politician_in(text: str) -> dict | None:
     for p in desk_section("politicians") or []:
         surname = p["name"].split()[-1]
-        if re.search(r"(?<!\w)(?:" + re.escape(p["name"]) + "|" + re.escape(surname) + r")(?!\w)", text or ""):
+        if re.search(
+            r"(?<!\w)(?:" + re.escape(p["name"]) + "|" + re.escape(surname) + r")(?!\w)", text or ""
+        ):
             return p
     return None
 
@@ -101,12 +104,18 @@ def render_template(name: str, language: str, comment_text: str) -> str:
     if politician is not None:
         contact_name = f"{politician['role']} {politician['name']} / {contact_name}"
     values = _Blank(
-        municipality=muni.get("name", ""), homepage=homepage, email=muni.get("email", ""),
+        municipality=muni.get("name", ""),
+        homepage=homepage,
+        email=muni.get("email", ""),
         phone=muni.get("phone", ""),
-        service=service.name.lower() if service else ("tenestene våre" if language == "nn" else "tjenestene våre"),
+        service=service.name.lower()
+        if service
+        else ("tenestene våre" if language == "nn" else "tjenestene våre"),
         service_link=(service.link if service and service.link else homepage),
         form_link=(service.form if service and service.form else homepage),
-        contact=contact_name, contact_email=contact["email"], answer="",
+        contact=contact_name,
+        contact_email=contact["email"],
+        answer="",
     )
     text = spec["nn" if language == "nn" else "nb"].format_map(values)
     return re.sub(r"  +", " ", text).strip()

@@ -15,8 +15,13 @@ from somedesk.inbox.models import Comment, PlatformState
 from somedesk.replies import services
 from somedesk.replies.models import DeskItem, DeskNote, Reply
 
-ASSIGN_BY_ROUTE = {"light_case": "teknisk", "formal_inquiry": "byggesak", "correction": "servicetorg",
-                   "service_question": "servicetorg", "political": "servicetorg"}
+ASSIGN_BY_ROUTE = {
+    "light_case": "teknisk",
+    "formal_inquiry": "byggesak",
+    "correction": "servicetorg",
+    "service_question": "servicetorg",
+    "political": "servicetorg",
+}
 NOTES = {
     "light_case": "Sendt til driftsavdelingen, venter på svar om når det kan utbedres.",
     "formal_inquiry": "Svar med standardteksten og lenke til skjema; ikke saksbehandling i kommentarfeltet.",
@@ -50,12 +55,19 @@ def load(organisation, stdout=None):
     intents, authors = _labels()
     users = {u.username: u for u in User.objects.filter(organisation=organisation)}
     desk = users.get("servicetorg")
-    comments = list(Comment.objects.filter(channel__organisation=organisation).select_related("channel")
-                    .order_by("created_time", "pk"))
+    comments = list(
+        Comment.objects.filter(channel__organisation=organisation)
+        .select_related("channel")
+        .order_by("created_time", "pk")
+    )
     # 1. cases of work
     opened = 0
     for c in comments:
-        if c.from_page or DeskItem.objects.filter(pk=c.pk).exists() or c.platform_state != PlatformState.VISIBLE:
+        if (
+            c.from_page
+            or DeskItem.objects.filter(pk=c.pk).exists()
+            or c.platform_state != PlatformState.VISIBLE
+        ):
             continue
         if c.triage_reply:
             opened += services.items_open_for([c.pk])
@@ -76,15 +88,33 @@ def load(organisation, stdout=None):
             continue
         with transaction.atomic():
             reply = Reply.objects.create(
-                comment=parent, organisation=organisation, author=author, body=c.text, signature=signature,
-                text=c.text, on_behalf=not signature, language="nb", state=Reply.State.PUBLISHED,
-                external_id=c.external_id, created_at=c.created_time, published_at=c.created_time)
-            record(author, "reply.publish", reply, {"comment": parent.pk, "demo": True}, organisation=organisation)
+                comment=parent,
+                organisation=organisation,
+                author=author,
+                body=c.text,
+                signature=signature,
+                text=c.text,
+                on_behalf=not signature,
+                language="nb",
+                state=Reply.State.PUBLISHED,
+                external_id=c.external_id,
+                created_at=c.created_time,
+                published_at=c.created_time,
+            )
+            record(
+                author,
+                "reply.publish",
+                reply,
+                {"comment": parent.pk, "demo": True},
+                organisation=organisation,
+            )
             item = DeskItem.objects.filter(pk=parent.pk).first()
             if item is not None:
                 services.item_record_first_response(item, c.created_time)
                 if item.is_open:
-                    status = DeskItem.Status.REFERRED if item.route == "political" else DeskItem.Status.ANSWERED
+                    status = (
+                        DeskItem.Status.REFERRED if item.route == "political" else DeskItem.Status.ANSWERED
+                    )
                     services.item_set_status(item, status, actor=author)
         replied += 1
     # 3. assignments and notes on what is still open

@@ -6,15 +6,17 @@ from somedesk.replies.models import DeskItem
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(queryset=None, required=False, label=_("Ansvarlig"),
-                                      empty_label=_("Ingen"))
+    assignee = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Ansvarlig"), empty_label=_("Ingen")
+    )
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         from somedesk.accounts.models import User
 
-        self.fields["assignee"].queryset = User.objects.filter(organisation=organisation, is_active=True).order_by(
-            "first_name", "last_name")
+        self.fields["assignee"].queryset = User.objects.filter(
+            organisation=organisation, is_active=True
+        ).order_by("first_name", "last_name")
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
 
@@ -23,16 +25,23 @@ class StatusForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Internt notat (vises aldri på plattformen)"), widget=forms.Textarea(
-        attrs={"rows": 3}), max_length=5000)
+    text = forms.CharField(
+        label=_("Internt notat (vises aldri på plattformen)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
 
 
 class ReplyForm(forms.Form):
     template = forms.ChoiceField(label=_("Mal"), required=False)
     language = forms.ChoiceField(label=_("Målform"), choices=[("nb", _("Bokmål")), ("nn", _("Nynorsk"))])
     body = forms.CharField(label=_("Svar"), widget=forms.Textarea(attrs={"rows": 6}), max_length=8000)
-    override_reason = forms.CharField(label=_("Begrunnelse for å publisere likevel"), required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    override_reason = forms.CharField(
+        label=_("Begrunnelse for å publisere likevel"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

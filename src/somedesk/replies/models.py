@@ -20,23 +20,31 @@ class DeskItem(models.Model):
 
     OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS)
 
-    comment = models.OneToOneField("inbox.Comment", primary_key=True, on_delete=models.PROTECT,
-                                   related_name="desk_item")
+    comment = models.OneToOneField(
+        "inbox.Comment", primary_key=True, on_delete=models.PROTECT, related_name="desk_item"
+    )
     organisation = models.ForeignKey("inbox.Organisation", on_delete=models.PROTECT, related_name="+")
     route = models.CharField(_("rute"), max_length=20)
     reply_rule = models.CharField(_("svarregel"), max_length=10)  # required / thank / try
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
     # Kept in step with status by save(): one equality column lets the open queues use one index range.
     is_open = models.BooleanField(default=True)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="desk_items", verbose_name=_("ansvarlig"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="desk_items",
+        verbose_name=_("ansvarlig"),
+    )
     received_at = models.DateTimeField(_("mottatt"))
     week = models.DateField(help_text="Monday of the local week it was received (for the report).")
     target_hours = models.FloatField(_("svarfrist i arbeidstimer"))
     due_at = models.DateTimeField(_("frist"))
     first_response_at = models.DateTimeField(_("første svar"), null=True, blank=True)
-    response_seconds = models.PositiveIntegerField(null=True, blank=True,
-                                                   help_text="Working seconds from received to first response.")
+    response_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Working seconds from received to first response."
+    )
     answered_in_time = models.BooleanField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -45,7 +53,9 @@ class DeskItem(models.Model):
         ordering = ["due_at", "comment_id"]
         indexes = [
             models.Index(fields=["organisation", "is_open", "due_at", "comment"], name="desk_open_due"),
-            models.Index(fields=["organisation", "is_open", "route", "due_at", "comment"], name="desk_route_due"),
+            models.Index(
+                fields=["organisation", "is_open", "route", "due_at", "comment"], name="desk_route_due"
+            ),
             models.Index(fields=["assignee", "is_open", "due_at", "comment"], name="desk_mine_due"),
             models.Index(fields=["organisation", "week", "route", "response_seconds"], name="desk_report"),
         ]
@@ -70,7 +80,9 @@ class DeskNote(models.Model):
     """An internal note on a desk item. Never sent to the platform."""
 
     item = models.ForeignKey(DeskItem, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text = models.TextField(_("notat"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -78,6 +90,9 @@ class DeskNote(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("internt notat")
         verbose_name_plural = _("interne notater")
+
+    def __str__(self):
+        return self.text[:60]
 
 
 class Reply(models.Model):
@@ -90,7 +105,9 @@ class Reply(models.Model):
 
     comment = models.ForeignKey("inbox.Comment", on_delete=models.PROTECT, related_name="desk_replies")
     organisation = models.ForeignKey("inbox.Organisation", on_delete=models.PROTECT, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = models.TextField(_("tekst"))  # what the user wrote
     signature = models.CharField(_("signatur"), max_length=300, blank=True)
     text = models.TextField(_("publisert tekst"))  # body + signature: exactly what went out
@@ -102,8 +119,9 @@ class Reply(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     platform_message = models.TextField(blank=True)
     external_id = models.CharField(_("plattform-id"), max_length=100, blank=True)
-    outgoing_action = models.ForeignKey("channels.OutgoingAction", null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+")
+    outgoing_action = models.ForeignKey(
+        "channels.OutgoingAction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
 

@@ -16,8 +16,16 @@ from somedesk.lib.policy import (
 from somedesk.lib.workinghours import WEEKDAYS, parse_window
 
 ROUTES = ("none", "service_question", "light_case", "formal_inquiry", "political", "correction")
-TEMPLATE_NAMES = ("takk", "svar_tjeneste", "lett_sak_mottatt", "formell_henvendelse", "henvis_politisk",
-                  "rett_faktafeil", "svar_negativ", "valgfritt_svar")
+TEMPLATE_NAMES = (
+    "takk",
+    "svar_tjeneste",
+    "lett_sak_mottatt",
+    "formell_henvendelse",
+    "henvis_politisk",
+    "rett_faktafeil",
+    "svar_negativ",
+    "valgfritt_svar",
+)
 
 
 def validate_deadlines(value, path):

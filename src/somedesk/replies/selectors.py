@@ -10,9 +10,9 @@ pulls all response times into Python.
 from __future__ import annotations
 
 import math
-from statistics import median
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from statistics import median
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -56,8 +56,11 @@ def queue_items(user, key: str, *, page: int = 1, now=None):
         elif key in ROUTE_OF_QUEUE:
             qs = qs.filter(route=ROUTE_OF_QUEUE[key])
     start = (max(page, 1) - 1) * PAGE_SIZE
-    rows = list(qs.order_by("due_at", "comment_id")
-                .select_related("comment", "comment__channel", "assignee")[start:start + PAGE_SIZE + 1])
+    rows = list(
+        qs.order_by("due_at", "comment_id").select_related("comment", "comment__channel", "assignee")[
+            start : start + PAGE_SIZE + 1
+        ]
+    )
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
@@ -124,22 +127,30 @@ def response_times(organisation_id: int, *, weeks: int = 8, now=None) -> list[Ro
     tz = conf.schedule().timezone
     first_week = week_start(now, tz) - timedelta(weeks=weeks - 1)
     all_weeks = [first_week + timedelta(weeks=i) for i in range(weeks)]
-    groups = (DeskItem.objects.filter(organisation_id=organisation_id, week__gte=first_week)
-              .values("week", "route")
-              .annotate(items=Count("pk"), answered=Count("response_seconds"),
-                        in_time=Count("pk", filter=Q(answered_in_time=True)),
-                        late_unanswered=Count("pk", filter=Q(first_response_at__isnull=True, due_at__lt=now)))
-              .order_by())
+    groups = (
+        DeskItem.objects.filter(organisation_id=organisation_id, week__gte=first_week)
+        .values("week", "route")
+        .annotate(
+            items=Count("pk"),
+            answered=Count("response_seconds"),
+            in_time=Count("pk", filter=Q(answered_in_time=True)),
+            late_unanswered=Count("pk", filter=Q(first_response_at__isnull=True, due_at__lt=now)),
+        )
+        .order_by()
+    )
     cells: dict[tuple, Cell] = {}
     for g in groups:
         cell = Cell(g["week"], g["route"], g["items"], g["answered"], g["in_time"], g["late_unanswered"])
         cells[(cell.week, cell.route)] = cell
     # One ordered read of the response times, straight from the desk_report index.
     times: dict[tuple, list[int]] = {}
-    for week, route, seconds in (DeskItem.objects.filter(organisation_id=organisation_id, week__gte=first_week,
-                                                         response_seconds__isnull=False)
-                                 .order_by("week", "route", "response_seconds")
-                                 .values_list("week", "route", "response_seconds")):
+    for week, route, seconds in (
+        DeskItem.objects.filter(
+            organisation_id=organisation_id, week__gte=first_week, response_seconds__isnull=False
+        )
+        .order_by("week", "route", "response_seconds")
+        .values_list("week", "route", "response_seconds")
+    ):
         times.setdefault((week, route), []).append(seconds)
     for key, values in times.items():
         cell = cells.get(key)

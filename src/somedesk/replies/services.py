@@ -37,26 +37,50 @@ def item_open(comment: Comment, route: str, reply_rule: str) -> DeskItem:
     hours, due = _deadline(comment.created_time, route)
     with transaction.atomic():
         item = DeskItem.objects.create(
-            comment=comment, organisation_id=comment.channel.organisation_id, route=route, reply_rule=reply_rule,
-            received_at=comment.created_time, week=week_start(comment.created_time, conf.schedule().timezone),
-            target_hours=hours, due_at=due)
-        record(None, "desk_item.open", item, {"route": route, "due_at": due.isoformat()},
-               organisation=comment.channel.organisation, actor_label="system")
+            comment=comment,
+            organisation_id=comment.channel.organisation_id,
+            route=route,
+            reply_rule=reply_rule,
+            received_at=comment.created_time,
+            week=week_start(comment.created_time, conf.schedule().timezone),
+            target_hours=hours,
+            due_at=due,
+        )
+        record(
+            None,
+            "desk_item.open",
+            item,
+            {"route": route, "due_at": due.isoformat()},
+            organisation=comment.channel.organisation,
+            actor_label="system",
+        )
     return item
 
 
 def items_open_for(comment_ids: list[int]) -> int:
     """Open a desk item for every comment that needs a reply (triage_reply required/thank/try) and has
     none; update the route and deadline of open items whose triage changed. Idempotent."""
-    comments = list(Comment.objects.filter(pk__in=comment_ids, from_page=False)
-                    .select_related("channel").only("pk", "created_time", "triage_route", "triage_reply",
-                                                    "triage_moderation", "platform_state",
-                                                    "channel__organisation_id"))
+    comments = list(
+        Comment.objects.filter(pk__in=comment_ids, from_page=False)
+        .select_related("channel")
+        .only(
+            "pk",
+            "created_time",
+            "triage_route",
+            "triage_reply",
+            "triage_moderation",
+            "platform_state",
+            "channel__organisation_id",
+        )
+    )
     existing = {item.pk: item for item in DeskItem.objects.filter(pk__in=[c.pk for c in comments])}
     n = 0
     for comment in comments:
-        needs = (comment.triage_reply in REPLY_RULES_WITH_ITEM and comment.triage_moderation != "remove"
-                 and comment.platform_state == PlatformState.VISIBLE)
+        needs = (
+            comment.triage_reply in REPLY_RULES_WITH_ITEM
+            and comment.triage_moderation != "remove"
+            and comment.platform_state == PlatformState.VISIBLE
+        )
         item = existing.get(comment.pk)
         route = comment.triage_route or "none"
         with transaction.atomic():
@@ -72,8 +96,14 @@ def items_open_for(comment_ids: list[int]) -> int:
                     item.target_hours, item.due_at = _deadline(item.received_at, route)
                     changes = {"route": route, "due_at": item.due_at.isoformat()}
                 item.save()
-                record(None, "desk_item.update", item, changes, organisation=comment.channel.organisation,
-                       actor_label="system")
+                record(
+                    None,
+                    "desk_item.update",
+                    item,
+                    changes,
+                    organisation=comment.channel.organisation,
+                    actor_label="system",
+                )
     return n
 
 
@@ -82,8 +112,13 @@ def item_close_removed(comment: Comment, actor) -> None:
     if item is not None:
         item.status = DeskItem.Status.CLOSED
         item.save(update_fields=["status", "updated_at"])
-        record(actor, "desk_item.status", item, {"status": "closed", "why": "comment removed"},
-               organisation=item.organisation)
+        record(
+            actor,
+            "desk_item.status",
+            item,
+            {"status": "closed", "why": "comment removed"},
+            organisation=item.organisation,
+        )
 
 
 def item_assign(item: DeskItem, assignee, *, actor) -> DeskItem:
@@ -95,9 +130,13 @@ def item_assign(item: DeskItem, assignee, *, actor) -> DeskItem:
         if assignee is not None and item.status == DeskItem.Status.NEW:
             item.status = DeskItem.Status.IN_PROGRESS
         item.save(update_fields=["assignee", "status", "updated_at"])
-        record(actor, "desk_item.assign", item,
-               {"assignee": [before, assignee.get_username() if assignee else None]},
-               organisation=item.organisation)
+        record(
+            actor,
+            "desk_item.assign",
+            item,
+            {"assignee": [before, assignee.get_username() if assignee else None]},
+            organisation=item.organisation,
+        )
     return item
 
 
@@ -118,7 +157,13 @@ def item_note_add(item: DeskItem, text: str, *, actor) -> DeskNote:
         raise ValidationError(_("Notatet er tomt."))
     with transaction.atomic():
         note = DeskNote.objects.create(item=item, author=actor, text=text)
-        record(actor, "desk_note.add", item, {"note": note.pk, "length": len(text)}, organisation=item.organisation)
+        record(
+            actor,
+            "desk_note.add",
+            item,
+            {"note": note.pk, "length": len(text)},
+            organisation=item.organisation,
+        )
     return note
 
 
@@ -128,12 +173,18 @@ def item_record_first_response(item: DeskItem, at) -> bool:
         return False
     seconds = working_seconds_between(item.received_at, at, conf.schedule())
     updated = DeskItem.objects.filter(pk=item.pk, first_response_at__isnull=True).update(
-        first_response_at=at, response_seconds=seconds, answered_in_time=at <= item.due_at)
+        first_response_at=at, response_seconds=seconds, answered_in_time=at <= item.due_at
+    )
     if updated:
         item.first_response_at, item.response_seconds, item.answered_in_time = at, seconds, at <= item.due_at
-        record(None, "desk_item.first_response", item,
-               {"at": at.isoformat(), "working_seconds": seconds, "in_time": item.answered_in_time},
-               organisation=item.organisation, actor_label="system")
+        record(
+            None,
+            "desk_item.first_response",
+            item,
+            {"at": at.isoformat(), "working_seconds": seconds, "in_time": item.answered_in_time},
+            organisation=item.organisation,
+            actor_label="system",
+        )
     return bool(updated)
 
 
@@ -186,7 +237,9 @@ def draft_for(comment: Comment, user, *, template: str = "", language: str = "")
 
     language = language if language in ("nb", "nn") else detect(comment.text)
     template = template or conf.default_template(comment.triage_route or "none", comment.triage_reply)
-    return Draft(template, language, conf.render_template(template, language, comment.text), signature_for(user))
+    return Draft(
+        template, language, conf.render_template(template, language, comment.text), signature_for(user)
+    )
 
 
 class CheckFailed(Exception):
@@ -195,8 +248,15 @@ class CheckFailed(Exception):
         self.hits = hits
 
 
-def reply_publish(comment: Comment, *, author, body: str, template: str = "", language: str = "nb",
-                  override_reason: str = "") -> Reply:
+def reply_publish(
+    comment: Comment,
+    *,
+    author,
+    body: str,
+    template: str = "",
+    language: str = "nb",
+    override_reason: str = "",
+) -> Reply:
     """Check, sign and publish a reply through the channel adapter. A check hit blocks publishing unless
     the user gives a reason to override it (audited)."""
     if comment.from_page:
@@ -214,19 +274,50 @@ def reply_publish(comment: Comment, *, author, body: str, template: str = "", la
     org = comment.channel.organisation
     now = timezone.now()
     with transaction.atomic():
-        outgoing = action_request(comment.channel, "reply", target_external_id=comment.external_id, text=text,
-                                  actor=author, run=False)
+        outgoing = action_request(
+            comment.channel,
+            "reply",
+            target_external_id=comment.external_id,
+            text=text,
+            actor=author,
+            run=False,
+        )
         reply = Reply.objects.create(
-            comment=comment, organisation=org, author=author, body=body.strip(), signature=signature, text=text,
-            on_behalf=not signature, language=language, template=template,
-            check_hits=[h.as_dict() for h in hits], override_reason=override_reason if hits else "",
-            outgoing_action=outgoing, created_at=now)
+            comment=comment,
+            organisation=org,
+            author=author,
+            body=body.strip(),
+            signature=signature,
+            text=text,
+            on_behalf=not signature,
+            language=language,
+            template=template,
+            check_hits=[h.as_dict() for h in hits],
+            override_reason=override_reason if hits else "",
+            outgoing_action=outgoing,
+            created_at=now,
+        )
         if hits:
-            record(author, "reply.check_override", reply,
-                   {"reason": override_reason, "hits": [{"kind": h.kind} for h in hits]}, organisation=org)
-        record(author, "reply.publish", reply,
-               {"comment": comment.pk, "template": template, "language": language, "signed": bool(signature),
-                "platform_action": outgoing.pk}, organisation=org)
+            record(
+                author,
+                "reply.check_override",
+                reply,
+                {"reason": override_reason, "hits": [{"kind": h.kind} for h in hits]},
+                organisation=org,
+            )
+        record(
+            author,
+            "reply.publish",
+            reply,
+            {
+                "comment": comment.pk,
+                "template": template,
+                "language": language,
+                "signed": bool(signature),
+                "platform_action": outgoing.pk,
+            },
+            organisation=org,
+        )
         transaction.on_commit(lambda: reply_perform(reply.pk))
     return reply
 
@@ -256,9 +347,14 @@ def reply_sync(reply: Reply) -> Reply:
         else:
             reply.state = Reply.State.FAILED
         reply.save(update_fields=["state", "external_id", "published_at", "platform_message"])
-        record(None, f"reply.{reply.state}", reply, {"external_id": reply.external_id,
-                                                     "message": reply.platform_message[:500]},
-               organisation=reply.organisation, actor_label="system")
+        record(
+            None,
+            f"reply.{reply.state}",
+            reply,
+            {"external_id": reply.external_id, "message": reply.platform_message[:500]},
+            organisation=reply.organisation,
+            actor_label="system",
+        )
         if reply.state == Reply.State.PUBLISHED:
             item = DeskItem.objects.filter(pk=reply.comment_id).first()
             if item is not None:
@@ -267,8 +363,14 @@ def reply_sync(reply: Reply) -> Reply:
                     new = DeskItem.Status.REFERRED if item.route == "political" else DeskItem.Status.ANSWERED
                     item.status = new
                     item.save(update_fields=["status", "updated_at"])
-                    record(None, "desk_item.status", item, {"status": new, "reply": reply.pk},
-                           organisation=item.organisation, actor_label="system")
+                    record(
+                        None,
+                        "desk_item.status",
+                        item,
+                        {"status": new, "reply": reply.pk},
+                        organisation=item.organisation,
+                        actor_label="system",
+                    )
     return reply
 
 

@@ -31,22 +31,36 @@ def queue(request, key="svar"):
     now = timezone.now()
     rows, has_next = selectors.queue_items(request.user, key, page=page, now=now)
     current = next(q for q in selectors.QUEUES if q.key == key)
-    return render(request, "replies/queue.html", {
-        "queues": selectors.QUEUES, "current": current, "rows": rows, "page": page, "has_next": has_next,
-        **_counter_context(request.user, key, now), "now": now,
-    })
+    return render(
+        request,
+        "replies/queue.html",
+        {
+            "queues": selectors.QUEUES,
+            "current": current,
+            "rows": rows,
+            "page": page,
+            "has_next": has_next,
+            **_counter_context(request.user, key, now),
+            "now": now,
+        },
+    )
 
 
 def _counter_context(user, current_key, now=None):
     counts = selectors.queue_counts(user, now=now)
-    return {"tabs": [(q, counts[q.key]) for q in selectors.QUEUES], "counts": counts, "current_key": current_key}
+    return {
+        "tabs": [(q, counts[q.key]) for q in selectors.QUEUES],
+        "counts": counts,
+        "current_key": current_key,
+    }
 
 
 @require_GET
 @require_permission("replies.view_deskitem")
 def counters(request):
-    return render(request, "replies/partials/counters.html",
-                  _counter_context(request.user, request.GET.get("ko", "")))
+    return render(
+        request, "replies/partials/counters.html", _counter_context(request.user, request.GET.get("ko", ""))
+    )
 
 
 def _detail_context(request, comment, form=None, hits=None):
@@ -57,9 +71,14 @@ def _detail_context(request, comment, form=None, hits=None):
     for reply in Reply.objects.filter(comment=comment, state=Reply.State.PENDING):
         services.reply_sync(reply)
     return {
-        "comment": comment, "item": item, "form": form, "signature": draft.signature, "hits": hits,
-        "assign_form": AssignForm(organisation=request.user.organisation,
-                                  initial={"assignee": item.assignee_id if item else None}),
+        "comment": comment,
+        "item": item,
+        "form": form,
+        "signature": draft.signature,
+        "hits": hits,
+        "assign_form": AssignForm(
+            organisation=request.user.organisation, initial={"assignee": item.assignee_id if item else None}
+        ),
         "status_form": StatusForm(initial={"status": item.status if item else "new"}),
         "note_form": NoteForm(),
         "notes": item.notes.select_related("author") if item else [],
@@ -81,8 +100,12 @@ def detail(request, pk):
 def draft(request, pk):
     """htmx: the composer's text for another template or language."""
     comment = access_comment(request.user, pk)
-    d = services.draft_for(comment, request.user, template=request.GET.get("template", ""),
-                           language=request.GET.get("language", ""))
+    d = services.draft_for(
+        comment,
+        request.user,
+        template=request.GET.get("template", ""),
+        language=request.GET.get("language", ""),
+    )
     form = ReplyForm(initial={"template": d.template, "language": d.language, "body": d.body})
     return render(request, "replies/partials/composer_body.html", {"form": form, "comment": comment})
 
@@ -105,11 +128,18 @@ def publish(request, pk):
         return render(request, "replies/detail.html", _detail_context(request, comment, form), status=400)
     data = form.cleaned_data
     try:
-        reply = services.reply_publish(comment, author=request.user, body=data["body"], template=data["template"],
-                                       language=data["language"], override_reason=data["override_reason"])
+        reply = services.reply_publish(
+            comment,
+            author=request.user,
+            body=data["body"],
+            template=data["template"],
+            language=data["language"],
+            override_reason=data["override_reason"],
+        )
     except services.CheckFailed as exc:
-        return render(request, "replies/detail.html", _detail_context(request, comment, form, exc.hits),
-                      status=422)
+        return render(
+            request, "replies/detail.html", _detail_context(request, comment, form, exc.hits), status=422
+        )
     except ValidationError as exc:
         form.add_error(None, exc)
         return render(request, "replies/detail.html", _detail_context(request, comment, form), status=400)

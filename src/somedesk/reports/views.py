@@ -24,5 +24,8 @@ def response_times_page(request):
             c.p90_pct = round(100 * (c.p90_h or 0) / scale, 1)
             c.late = c.median_h is not None and c.median_h > r.target_hours
         r.has_data = any(c.items for c in r.cells)
-    return render(request, "reports/response_times.html", {
-        "reports": reports, "weeks": weeks, "week_choices": WEEK_CHOICES, "scale": scale})
+    return render(
+        request,
+        "reports/response_times.html",
+        {"reports": reports, "weeks": weeks, "week_choices": WEEK_CHOICES, "scale": scale},
+    )
