@@ -265,6 +265,7 @@ _VIOLENT = (r"(?:drep\w*|skyt\w*|skut\w*|knivstikk\w*|stikk\w* (?:ned|kniven)|ba
 _THREAT_PATTERNS = [
     re.compile(r"\b(?:jeg|eg|vi|me|jæ|æ|je)\s+(?:skal|ska|sk|kommer til å|kjem til å|vil|tenker å|tenkjer å|kan fort|"
                r"har lyst til å|skal nok|skal personlig)\s+(?:\w+\s+){0,4}?" + _VIOLENT, re.IGNORECASE),
+    re.compile(r"\b(?:skal|ska|vil|kommer|kjem)\s+(?:jeg|eg|vi|me|jæ|æ)\s+(?:\w+\s+){0,4}?" + _VIOLENT, re.IGNORECASE),
     re.compile(r"\b(?:vet|veit|vett)\s+(?:hvor|kor|kvar|ka)\s+(?:du|dere|han|hun|ho|dokker|dykk|de|dei|[A-ZÆØÅ]\w+)\s+"
                r"(?:bor|bur|jobber|jobbar|har ungene|parkerer)", re.IGNORECASE),
     re.compile(r"\b(?:du|dere|dykk|han|hun|ho)\s+(?:skal|kommer til å|kjem til å|fortjener å|fortener å|burde|bør|"

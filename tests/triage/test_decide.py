@@ -1,0 +1,129 @@
+"""decide(): reply derivation, rules that win over models, reasons with spans, bad input."""
+
+import time
+
+import pytest
+
+from somedesk.triage.engine import decide, derive_reply
+from tests.triage.helpers import make_fnr
+
+FIELDS = {"moderation", "reason", "route", "sentiment", "reply", "confidence", "reasons"}
+
+
+@pytest.mark.parametrize("moderation,route,sentiment,expected", [
+    ("remove", "none", "negative", "none"),
+    ("remove", "none", "positive", "none"),
+    ("keep", "service_question", "positive", "required"),
+    ("keep", "political", "negative", "required"),
+    ("keep", "correction", "neutral", "required"),
+    ("keep", "none", "positive", "thank"),
+    ("keep", "none", "negative", "try"),
+    ("keep", "none", "neutral", "optional"),
+])
+def test_reply_is_derived_as_labels_md_says(moderation, route, sentiment, expected):
+    assert derive_reply(moderation, route, sentiment) == expected
+
+
+def check_consistent(d):
+    assert FIELDS <= set(d)
+    assert d["reply"] == derive_reply(d["moderation"], d["route"], d["sentiment"])
+    if d["moderation"] == "remove":
+        assert d["route"] == "none" and d["reason"] and d["reply"] == "none"
+    else:
+        assert d["reason"] is None
+    assert all(0.0 <= v <= 1.0 for v in d["confidence"].values())
+
+
+def test_an_identity_number_is_removed_even_when_it_is_the_writers_own():
+    fnr = make_fnr("020390")
+    text = f"Hei, jeg har sendt søknad om barnehageplass, mitt personnummer er {fnr[:6]} {fnr[6:]}, takk!"
+    d = decide(text)
+    check_consistent(d)
+    assert (d["moderation"], d["reason"], d["route"]) == ("remove", "personal_data", "none")
+    rule = next(r for r in d["reasons"] if r["code"] == "identity_number")
+    s, e = rule["spans"][0]
+    assert text[s:e] == f"{fnr[:6]} {fnr[6:]}"
+    assert "fødselsnummer" in rule["text"]
+
+
+def test_an_explicit_threat_is_removed_by_rule():
+    d = decide("Hvis dere legger ned skolen skal jeg personlig drepe rådmannen")
+    assert (d["moderation"], d["reason"]) == ("remove", "threat")
+    assert any(r["source"] == "rule" and r["code"] == "threat" for r in d["reasons"])
+
+
+def test_a_scam_link_is_removed_as_spam():
+    d = decide("Gratis strøm i et år for alle i kommunen! Registrer deg her: bit.ly/fjordvik-strom")
+    assert (d["moderation"], d["reason"]) == ("remove", "spam")
+
+
+def test_a_plain_service_question_is_kept_and_needs_an_answer():
+    d = decide("Hei! Når åpner biblioteket på lørdager?")
+    check_consistent(d)
+    assert d["moderation"] == "keep" and d["route"] == "service_question" and d["reply"] == "required"
+
+
+def test_thanks_get_a_thank_you():
+    d = decide("Tusen takk til alle som ryddet stranden i helgen, så fint det ble!")
+    check_consistent(d)
+    assert (d["moderation"], d["route"], d["sentiment"], d["reply"]) == ("keep", "none", "positive", "thank")
+
+
+def test_harsh_criticism_of_politicians_stays_up():
+    d = decide("Ordføreren og flertallet har gjort et elendig vedtak om skolestruktur. Skammelig!")
+    check_consistent(d)
+    assert d["moderation"] == "keep" and d["sentiment"] == "negative"
+
+
+def test_reasons_are_in_bokmal_with_spans_into_the_original_text():
+    text = "Ring\u200b Per Hansen på 912 34 567, han er alkoholiker!"
+    d = decide(text)
+    check_consistent(d)
+    for r in d["reasons"]:
+        assert r["text"] and r["field"] in ("moderation", "route", "sentiment", "reply")
+        for s, e in r["spans"]:
+            assert 0 <= s < e <= len(text)
+    phone = next(r for r in d["reasons"] if r["code"] == "phone")
+    s, e = phone["spans"][0]
+    assert text[s:e] == "912 34 567"
+
+
+BAD = {
+    "empty": "",
+    "spaces": "   \n\t ",
+    "none": None,
+    "emoji_only": "😡😡😡👎🔥",
+    "long": ("Dette er en lang klage om veien. " * 3200)[:100_000],
+    "long_no_spaces": "a" * 100_000,
+    "digits": "1" * 100_000,
+    "mixed_scripts": "Привет Fjordvik مرحبا 你好 kommune שלום",
+    "zero_width": "\u200bH\u200ce\u200di\u2060 \ufeffkommune",
+    "rtl": "\u202eenummok\u202c \u200fשלום",
+    "html": "<script>alert('x')</script><b>Hei</b> &amp; hadet <a href='http://bit.ly/x'>klikk</a>",
+    "control": "hei\x00\x01\x02 der\x7f",
+    "lone_surrogate_like": "hei \udcff der",
+    "many_links": "www.a.xyz " * 5000,
+    "nested_tags": "<" * 50_000 + ">" * 50_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_never_crashes_and_is_bounded(name):
+    t = time.perf_counter()
+    d = decide(BAD[name])
+    elapsed = time.perf_counter() - t
+    check_consistent(d)
+    assert elapsed < 2.0, f"{name} took {elapsed:.2f}s"
+    for r in d["reasons"]:
+        for s, e in r["spans"]:
+            assert 0 <= s <= e <= len(BAD[name] or "")
+
+
+def test_empty_text_is_kept_without_a_case():
+    d = decide("")
+    assert (d["moderation"], d["route"], d["reply"]) == ("keep", "none", "optional")
+
+
+def test_decide_accepts_post_and_channel_and_reports_versions():
+    d = decide("Når er fristen?", post="Søk om barnehageplass innen 1. mars", channel="facebook")
+    assert d["model_version"].startswith("triage-") and d["policy_version"]
