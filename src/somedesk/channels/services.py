@@ -454,6 +454,102 @@ def _raw_event_commit(event_id, deliveries, channels, problems) -> str:
     return "applied" if not waiting else ("partial" if applied_any else "waiting")
 
 
+DRAIN_LIMIT = 500
+
+
+def raw_events_drain(limit: int = DRAIN_LIMIT) -> int:
+    """Apply every pending webhook event, oldest first, many per transaction.
+
+    Under load this is what keeps up: one claim of up to `limit` events, their comments combined into
+    as few ``ingest_batch`` calls as keep each object once per call (so an edit and its add still make
+    a revision), and all of them marked applied in the same transaction. Exactly once: a worker killed
+    half-way rolls the whole transaction back and the events stay pending; on PostgreSQL concurrent
+    drains skip each other's locked rows, on SQLite the IMMEDIATE transaction serialises them.
+    Events that need the network (IG mentions) or a channel that is not connected go one by one
+    through ``raw_event_apply`` afterwards."""
+    total = 0
+    while True:
+        applied, leftovers = _drain_once(limit)
+        for pk in leftovers:
+            raw_event_apply(pk)
+        total += applied + len(leftovers)
+        if applied + len(leftovers) < limit or applied == 0:
+            return total
+
+
+def _drain_once(limit: int) -> tuple[int, list[int]]:
+    from django.db import connection
+
+    from somedesk.channels.base import adapter_class
+    from somedesk.inbox.models import Channel, RawEvent
+    from somedesk.inbox.services import ingest_batch
+    from somedesk.channels.types import Batch
+
+    leftovers: list[int] = []
+    with transaction.atomic():
+        qs = RawEvent.objects.filter(status=RawEvent.Status.PENDING, source="webhook").order_by("id")
+        if connection.vendor == "postgresql":
+            qs = qs.select_for_update(skip_locked=True)
+        events = list(qs.only("id", "platform", "body")[:limit])
+        if not events:
+            return 0, []
+        parsed = []
+        accounts: set[tuple[str, str]] = set()
+        failed: dict[int, str] = {}
+        for event in events:
+            try:
+                deliveries = adapter_class(event.platform).parse_webhook(json.loads(event.body))
+            except (ValueError, KeyError, TypeError, AttributeError, ChannelError) as exc:
+                failed[event.pk] = f"{type(exc).__name__}: {exc}"[:2000]
+                continue
+            parsed.append((event, deliveries))
+            accounts.update((event.platform, d.account_id) for d in deliveries)
+        channels = {(c.platform, c.external_id): c for c in Channel.objects.filter(
+            platform__in={a[0] for a in accounts}, external_id__in={a[1] for a in accounts})}
+        # chunks: [channel, Batch, ids in it, events in it]
+        chunks: list[list] = []
+        open_chunk: dict[int, list] = {}
+        applied: dict[int, int] = {}  # event id -> channel id
+        for event, deliveries in parsed:
+            needs_one_by_one = any(
+                d.fetch_comment_ids or channels.get((event.platform, d.account_id)) is None
+                or channels[(event.platform, d.account_id)].status == "pending" for d in deliveries)
+            if needs_one_by_one:
+                leftovers.append(event.pk)
+                continue
+            for d in deliveries:
+                channel = channels[(event.platform, d.account_id)]
+                ids = {("p", p.external_id) for p in d.batch.posts} | {("c", c.external_id) for c in d.batch.comments}
+                chunk = open_chunk.get(channel.pk)
+                if chunk is None or chunk[2] & ids:
+                    chunk = [channel, Batch(), set(), []]
+                    chunks.append(chunk)
+                    open_chunk[channel.pk] = chunk
+                chunk[1].posts.extend(d.batch.posts)
+                chunk[1].comments.extend(d.batch.comments)
+                chunk[2].update(ids)
+                chunk[3].append(event)
+                applied.setdefault(event.pk, channel.pk)
+            applied.setdefault(event.pk, 0)
+        for channel, batch, _ids, chunk_events in chunks:
+            if batch.posts or batch.comments:
+                single = chunk_events[0] if len({e.pk for e in chunk_events}) == 1 else None
+                ingest_batch(channel, batch, source="webhook", raw_event=single)
+        now = timezone.now()
+        by_channel: dict[int, list[int]] = {}
+        for pk, channel_id in applied.items():
+            by_channel.setdefault(channel_id, []).append(pk)
+        for channel_id, pks in by_channel.items():
+            fields = {"status": RawEvent.Status.APPLIED, "applied_at": now, "error": ""}
+            if channel_id:
+                fields["channel_id"] = channel_id
+            for start in range(0, len(pks), 500):
+                RawEvent.objects.filter(pk__in=pks[start:start + 500]).update(**fields)
+        for pk, error in failed.items():
+            RawEvent.objects.filter(pk=pk).update(status=RawEvent.Status.FAILED, error=error)
+    return len(applied) + len(failed), leftovers
+
+
 def raw_events_resume(channel=None, *, statuses=("waiting",), older_than: float = 0, limit: int = 5000) -> int:
     """Apply events that waited for a channel (after it is connected), or pending events a killed worker
     left behind (the sweep). Returns how many were attempted."""

@@ -16,8 +16,9 @@ def action_run_later(action_id: int, eta) -> None:
 
 
 @db_task()
-def raw_event_apply_task(event_id: int):
-    return services.raw_event_apply(event_id)
+def raw_event_apply_task(event_id: int | None = None):
+    # Drains every pending event, this one included: under load one task applies many at once.
+    return services.raw_events_drain()
 
 
 @db_task()
@@ -47,6 +48,6 @@ def channel_backfill_task(channel_id: int, days: int):
 def channels_tick():
     """Every minute: due outgoing actions, pending events a killed worker left behind, due polls."""
     services.actions_resume()
-    services.raw_events_resume(statuses=("pending",), older_than=30)
+    services.raw_events_drain()
     for channel_id in services.channels_poll_due():
         channel_poll_task(channel_id)

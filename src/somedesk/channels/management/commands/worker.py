@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not options["no_sweep"]:
-            n = services.raw_events_resume(statuses=("pending",))
+            n = services.raw_events_drain()
             if n:
                 self.stdout.write(f"applied {n} events left pending")
         # Short idle delays keep a webhook's way into the inbox well under a second; flush_locks frees
