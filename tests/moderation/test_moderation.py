@@ -335,3 +335,78 @@ def test_moderating_through_the_form(client, local_channel, redaktor):
     comment.refresh_from_db()
     assert comment.platform_state == "hidden"
     assert Evidence.objects.get(comment=comment).platform_status == "done"
+
+
+@pytest.mark.django_db
+def test_with_the_real_triage_engine_a_threat_is_hidden_and_a_question_gets_a_case(local_channel, run_now):
+    """End to end through comments_stored: triage's receiver decides, then ours acts on its decision."""
+    from somedesk.channels.types import Batch, CommentData
+    from somedesk.inbox.services import ingest_batch
+
+    run_now(
+        ingest_batch,
+        local_channel,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id="e2e-threat",
+                    post_external_id="p1",
+                    created_time=oslo(2026, 11, 20, 9),
+                    text="Jeg vet hvor du bor, og jeg skal drepe deg",
+                    author_external_id="u1",
+                ),
+                CommentData(
+                    external_id="e2e-question",
+                    post_external_id="p1",
+                    created_time=oslo(2026, 11, 20, 9),
+                    text="Hei! Når blir søppeldunken tømt i Fjordgata neste uke?",
+                    author_external_id="u2",
+                ),
+            ]
+        ),
+        source="webhook",
+    )
+    threat = Comment.objects.get(external_id="e2e-threat")
+    question = Comment.objects.get(external_id="e2e-question")
+    assert (threat.triage_moderation, threat.triage_reason) == ("remove", "threat")
+    assert threat.platform_state == "hidden"
+    ev = Evidence.objects.get(comment=threat)
+    assert ev.triage["decision"]["reason"] == "threat" and ev.triage["decision"]["reasons"]
+    assert Review.objects.get(comment=threat).kind == "auto_hidden"
+    assert question.triage_reply == "required"
+    assert DeskItem.objects.get(pk=question.pk).route == question.triage_route
+
+
+@pytest.mark.django_db
+def test_a_triage_correction_reaches_the_desk(local_channel, servicetorg, run_now):
+    from somedesk.triage.services import decision_correct
+
+    comment = store_comment(
+        local_channel,
+        "Hvorfor stemte dere for nedleggelsen?",
+        created=oslo(2026, 11, 20, 9),
+        route="service_question",
+    )
+    assert DeskItem.objects.get(pk=comment.pk).route == "service_question"
+    run_now(
+        decision_correct,
+        servicetorg,
+        comment,
+        moderation="keep",
+        reason=None,
+        route="political",
+        sentiment="negative",
+    )
+    item = DeskItem.objects.get(pk=comment.pk)
+    assert item.route == "political" and item.target_hours == 8
+    run_now(
+        decision_correct,
+        servicetorg,
+        comment,
+        moderation="remove",
+        reason="harassment",
+        route="none",
+        sentiment="negative",
+    )
+    assert Review.objects.get(comment=comment).kind == "flagged"
+    assert not DeskItem.objects.get(pk=comment.pk).is_open

@@ -6,7 +6,14 @@ were connected; the triage app comes before moderation and replies in INSTALLED_
 its ready(), so its receiver runs first. The columns are re-read from the database, so a triage
 receiver that writes with QuerySet.update() is seen as well. If triage ever decides later (a queued
 job), it calls `somedesk.moderation.receivers.desk_after_triage(comment_ids)` itself.
+
+A correction by a person (triage's `decision_correct`) creates a TriageDecision row and then copies it
+to the comment in the same transaction; `on_decision_saved` reacts after that transaction commits, so the
+desk follows corrections too (a new case, a changed route and deadline, a closed case, or a removal).
 """
+
+from django.db import transaction
+from django.db.models.signals import post_save
 
 from somedesk.inbox.signals import comments_stored
 
@@ -26,5 +33,14 @@ def on_comments_stored(sender, comments, source="", **kwargs):
         desk_after_triage(ids)
 
 
+def on_decision_saved(sender, instance, created, **kwargs):
+    if created and getattr(instance, "kind", "") == "correction" and getattr(instance, "is_current", False):
+        comment_id = instance.comment_id
+        transaction.on_commit(lambda: desk_after_triage([comment_id]))
+
+
 def connect() -> None:
     comments_stored.connect(on_comments_stored, dispatch_uid="somedesk.desk_after_triage")
+    post_save.connect(
+        on_decision_saved, sender="triage.TriageDecision", dispatch_uid="somedesk.desk_on_correction"
+    )

@@ -62,7 +62,8 @@ def _triage_snapshot(comment: Comment) -> dict:
 
         model = getattr(triage_models, "TriageDecision", None)
         if model is not None:
-            decision = model.objects.filter(comment=comment).order_by("-pk").first()
+            decisions = model.objects.filter(comment=comment)
+            decision = decisions.filter(is_current=True).first() or decisions.order_by("-pk").first()
             if decision is not None:
                 from django.forms.models import model_to_dict
 
