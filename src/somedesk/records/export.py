@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from django.db.models import Max, Min, Prefetch
+from django.conf import settings
+from django.db.models import Max, Min
 from django.utils import timezone
 from lxml import etree
 
 from somedesk.records.models import (
     Arkiv,
     Dokumentbeskrivelse,
+    Dokumentobjekt,
     Endring,
     Journalpost,
     Klasse,
@@ -106,9 +108,15 @@ class Writer:
         self.xf.write("\n")
 
 
+_TZ = None
+
+
 def _text(value) -> str:
+    global _TZ
     if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat()
+        if _TZ is None:
+            _TZ = timezone.get_default_timezone()
+        return value.astimezone(_TZ).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -135,16 +143,44 @@ def selected_cases(organisation, date_from: date | None, date_to: date | None):
     return qs
 
 
-def _journalposts_prefetch():
-    return Prefetch(
-        "journalposter",
-        queryset=Journalpost.objects.order_by("journalpostnummer").select_related("avskrives_av").prefetch_related(
-            Prefetch("korrespondanseparter", queryset=Korrespondansepart.objects.order_by("id")),
-            Prefetch("dokumentbeskrivelser",
-                     queryset=Dokumentbeskrivelse.objects.order_by("dokumentnummer").prefetch_related(
-                         "dokumentobjekter")),
-        ),
-    )
+CASE_FIELDS = ("id", "system_id", "saksaar", "sakssekvensnummer", "tittel", "offentlig_tittel", "opprettet_dato",
+               "opprettet_av", "avsluttet_dato", "avsluttet_av", "tilgangsrestriksjon", "skjermingshjemmel",
+               "skjerming_metadata", "saksdato", "administrativ_enhet", "saksansvarlig", "saksstatus")
+JP_FIELDS = ("id", "saksmappe_id", "system_id", "opprettet_dato", "opprettet_av", "arkivert_dato", "arkivert_av",
+             "tilgangsrestriksjon", "skjermingshjemmel", "skjerming_metadata", "journalpostnummer", "tittel",
+             "offentlig_tittel", "journalaar", "journalsekvensnummer", "journalposttype", "journalstatus",
+             "journaldato", "dokumentets_dato", "mottatt_dato", "sendt_dato", "avskrivningsdato", "avskrevet_av",
+             "avskrivningsmaate", "avskrives_av__system_id")
+KP_FIELDS = ("journalpost_id", "korrespondanseparttype", "korrespondansepart_navn", "administrativ_enhet",
+             "saksbehandler")
+DB_FIELDS = ("id", "journalpost_id", "system_id", "dokumenttype", "dokumentstatus", "tittel", "opprettet_dato",
+             "opprettet_av", "tilknyttet_registrering_som", "dokumentnummer", "tilknyttet_dato", "tilknyttet_av")
+DO_FIELDS = ("dokumentbeskrivelse_id", "system_id", "versjonsnummer", "variantformat", "format", "format_detaljer",
+             "opprettet_dato", "opprettet_av", "fil", "sjekksum", "sjekksum_algoritme", "filstoerrelse")
+
+
+def _grouped(rows, key: str) -> dict:
+    out: dict = {}
+    for row in rows:
+        out.setdefault(row[key], []).append(row)
+    return out
+
+
+def _keyset(qs, order: tuple[str, str], fields, chunk: int = CHUNK):
+    """Iterate a queryset as dicts in chunks, by keyset on two integer columns (flat memory, no OFFSET)."""
+    from django.db.models import Q
+
+    first, second = order
+    last = None
+    while True:
+        page = qs
+        if last is not None:
+            page = page.filter(Q(**{f"{first}__gt": last[0]}) | Q(**{first: last[0], f"{second}__gt": last[1]}))
+        rows = list(page.order_by(first, second).values(*fields)[:chunk])
+        if not rows:
+            return
+        yield rows
+        last = (rows[-1][first], rows[-1][second])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -242,11 +278,15 @@ def _write_arkivstruktur(out: Path, arkiv: Arkiv, cases, result: ExportResult, e
                     w.leaf("opprettetDato", system.opprettet_dato)
                     w.leaf("opprettetAv", system.opprettet_av)
                     w.newline()
-                    for klasse in children.get(None, []):
-                        _write_klasse(w, klasse, children, cases, doc_root, result, progress)
+                    copier = _Copier(doc_root, result)
+                    try:
+                        for klasse in children.get(None, []):
+                            _write_klasse(w, klasse, children, cases, copier, result, progress)
+                    finally:
+                        copier.close()
 
 
-def _write_klasse(w: Writer, klasse: Klasse, children, cases, doc_root: Path, result: ExportResult,
+def _write_klasse(w: Writer, klasse: Klasse, children, cases, copier: _Copier, result: ExportResult,
                   progress) -> None:
     with w.element("klasse"):
         w.leaf("systemID", klasse.system_id)
@@ -256,128 +296,200 @@ def _write_klasse(w: Writer, klasse: Klasse, children, cases, doc_root: Path, re
         w.leaf("opprettetAv", klasse.opprettet_av)
         w.newline()
         for child in children.get(klasse.pk, []):
-            _write_klasse(w, child, children, cases, doc_root, result, progress)
-        qs = (cases.filter(klasse=klasse).order_by("saksaar", "sakssekvensnummer")
-              .prefetch_related(_journalposts_prefetch()))
-        for case in qs.iterator(chunk_size=CHUNK):
-            _write_saksmappe(w, case, doc_root, result)
+            _write_klasse(w, child, children, cases, copier, result, progress)
+        builder = _TreeBuilder(NS_ARKIVSTRUKTUR)
+        for chunk in _keyset(cases.filter(klasse=klasse), ("saksaar", "sakssekvensnummer"), CASE_FIELDS):
+            ids = [c["id"] for c in chunk]
+            jps = _grouped(Journalpost.objects.filter(saksmappe_id__in=ids).order_by("journalpostnummer")
+                           .values(*JP_FIELDS), "saksmappe_id")
+            kps = _grouped(Korrespondansepart.objects.filter(journalpost__saksmappe_id__in=ids).order_by("id")
+                           .values(*KP_FIELDS), "journalpost_id")
+            dbs = _grouped(Dokumentbeskrivelse.objects.filter(journalpost__saksmappe_id__in=ids)
+                           .order_by("dokumentnummer", "id").values(*DB_FIELDS), "journalpost_id")
+            dos = _grouped(Dokumentobjekt.objects.filter(dokumentbeskrivelse__journalpost__saksmappe_id__in=ids)
+                           .order_by("id").values(*DO_FIELDS), "dokumentbeskrivelse_id")
+            for case in chunk:
+                element = _saksmappe_element(builder, case, jps.get(case["id"], []), kps, dbs, dos, copier, result)
+                w.xf.write(element)
+                w.newline()
+            copier.flush()
             if progress is not None:
-                progress(len(case.journalposter.all()))
+                progress(sum(len(v) for v in jps.values()))
 
 
-def _write_skjerming(w: Writer, unit) -> None:
-    if not unit.tilgangsrestriksjon:
+class _TreeBuilder:
+    """Builds one mappe at a time as an lxml subtree (C-speed), then hands it to the stream writer."""
+
+    def __init__(self, ns: str):
+        self.ns = ns
+        self.tags: dict[str, str] = {}
+
+    def tag(self, name: str) -> str:
+        tag = self.tags.get(name)
+        if tag is None:
+            tag = self.tags[name] = f"{{{self.ns}}}{name}"
+        return tag
+
+    def sub(self, parent, name: str):
+        return etree.SubElement(parent, self.tag(name))
+
+    def leaf(self, parent, name: str, value, _sub=etree.SubElement) -> None:
+        if value is None or value == "":
+            return
+        tag = self.tags.get(name) or self.tag(name)
+        _sub(parent, tag).text = value if value.__class__ is str else _text(value)
+
+
+def _skjerming_element(b: _TreeBuilder, parent, unit: dict) -> None:
+    if not unit["tilgangsrestriksjon"]:
         return
-    with w.element("skjerming"):
-        w.leaf("tilgangsrestriksjon", unit.tilgangsrestriksjon)
-        w.leaf("skjermingshjemmel", unit.skjermingshjemmel)
-        for name in unit.screened_fields or ["tittel"]:
-            w.leaf("skjermingMetadata", name)
+    el = b.sub(parent, "skjerming")
+    b.leaf(el, "tilgangsrestriksjon", unit["tilgangsrestriksjon"])
+    b.leaf(el, "skjermingshjemmel", unit["skjermingshjemmel"])
+    for name in unit["skjerming_metadata"].split() or ["tittel"]:
+        b.leaf(el, "skjermingMetadata", name)
 
 
-def _write_saksmappe(w: Writer, case: Saksmappe, doc_root: Path, result: ExportResult) -> None:
+def _saksmappe_element(b: _TreeBuilder, case: dict, jps: list, kps: dict, dbs: dict, dos: dict, copier: _Copier,
+                       result: ExportResult):
     result.mapper += 1
-    with w.element("mappe", **{f"{{{XSI}}}type": "saksmappe"}):
-        w.leaf("systemID", case.system_id)
-        w.leaf("mappeID", case.mappe_id)
-        w.leaf("tittel", case.tittel)
-        w.leaf("offentligTittel", case.offentlig_tittel)
-        w.leaf("opprettetDato", case.opprettet_dato)
-        w.leaf("opprettetAv", case.opprettet_av)
-        w.leaf("avsluttetDato", case.avsluttet_dato)
-        w.leaf("avsluttetAv", case.avsluttet_av)
-        _write_skjerming(w, case)
-        w.newline()
-        for jp in case.journalposter.all():
-            _write_journalpost(w, case, jp, doc_root, result)
-        w.leaf("saksaar", case.saksaar)
-        w.leaf("sakssekvensnummer", case.sakssekvensnummer)
-        w.leaf("saksdato", case.saksdato)
-        w.leaf("administrativEnhet", case.administrativ_enhet)
-        w.leaf("saksansvarlig", case.saksansvarlig)
-        w.leaf("saksstatus", case.saksstatus)
-    w.newline()
+    mappe = etree.Element(b.tag("mappe"), nsmap={None: b.ns, "xsi": XSI})
+    mappe.set(f"{{{XSI}}}type", "saksmappe")
+    b.leaf(mappe, "systemID", str(case["system_id"]))
+    b.leaf(mappe, "mappeID", f"{case['saksaar']}/{case['sakssekvensnummer']}")
+    b.leaf(mappe, "tittel", case["tittel"])
+    b.leaf(mappe, "offentligTittel", case["offentlig_tittel"])
+    b.leaf(mappe, "opprettetDato", case["opprettet_dato"])
+    b.leaf(mappe, "opprettetAv", case["opprettet_av"])
+    b.leaf(mappe, "avsluttetDato", case["avsluttet_dato"])
+    b.leaf(mappe, "avsluttetAv", case["avsluttet_av"])
+    _skjerming_element(b, mappe, case)
+    mappe_id = f"{case['saksaar']}/{case['sakssekvensnummer']}"
+    for jp in jps:
+        _journalpost_element(b, mappe, mappe_id, jp, kps.get(jp["id"], []), dbs.get(jp["id"], []), dos, copier,
+                             result)
+    b.leaf(mappe, "saksaar", str(case["saksaar"]))
+    b.leaf(mappe, "sakssekvensnummer", str(case["sakssekvensnummer"]))
+    b.leaf(mappe, "saksdato", case["saksdato"])
+    b.leaf(mappe, "administrativEnhet", case["administrativ_enhet"])
+    b.leaf(mappe, "saksansvarlig", case["saksansvarlig"])
+    b.leaf(mappe, "saksstatus", case["saksstatus"])
+    return mappe
 
 
-def _write_journalpost(w: Writer, case: Saksmappe, jp: Journalpost, doc_root: Path, result: ExportResult) -> None:
+def _journalpost_element(b: _TreeBuilder, mappe, mappe_id: str, jp: dict, kps: list, dbs: list, dos: dict,
+                         copier: _Copier, result: ExportResult) -> None:
     result.registreringer += 1
-    with w.element("registrering", **{f"{{{XSI}}}type": "journalpost"}):
-        w.leaf("systemID", jp.system_id)
-        w.leaf("opprettetDato", jp.opprettet_dato)
-        w.leaf("opprettetAv", jp.opprettet_av)
-        w.leaf("arkivertDato", jp.arkivert_dato)
-        w.leaf("arkivertAv", jp.arkivert_av)
-        _write_skjerming(w, jp)
-        for beskrivelse in jp.dokumentbeskrivelser.all():
-            with w.element("dokumentbeskrivelse"):
-                w.leaf("systemID", beskrivelse.system_id)
-                w.leaf("dokumenttype", beskrivelse.dokumenttype)
-                w.leaf("dokumentstatus", beskrivelse.dokumentstatus)
-                w.leaf("tittel", beskrivelse.tittel)
-                w.leaf("opprettetDato", beskrivelse.opprettet_dato)
-                w.leaf("opprettetAv", beskrivelse.opprettet_av)
-                w.leaf("tilknyttetRegistreringSom", beskrivelse.tilknyttet_registrering_som)
-                w.leaf("dokumentnummer", beskrivelse.dokumentnummer)
-                w.leaf("tilknyttetDato", beskrivelse.tilknyttet_dato)
-                w.leaf("tilknyttetAv", beskrivelse.tilknyttet_av)
-                for obj in beskrivelse.dokumentobjekter.all():
-                    ref = _copy_document(obj, jp.journalaar, doc_root, result)
-                    with w.element("dokumentobjekt"):
-                        w.leaf("systemID", obj.system_id)
-                        w.leaf("versjonsnummer", obj.versjonsnummer)
-                        w.leaf("variantformat", obj.variantformat)
-                        w.leaf("format", obj.format)
-                        w.leaf("formatDetaljer", obj.format_detaljer)
-                        w.leaf("opprettetDato", obj.opprettet_dato)
-                        w.leaf("opprettetAv", obj.opprettet_av)
-                        w.leaf("referanseDokumentfil", ref)
-                        w.leaf("sjekksum", obj.sjekksum)
-                        w.leaf("sjekksumAlgoritme", obj.sjekksum_algoritme)
-                        w.leaf("filstoerrelse", obj.filstoerrelse)
-        w.leaf("registreringsID", f"{case.mappe_id}-{jp.journalpostnummer}")
-        w.leaf("tittel", jp.tittel)
-        w.leaf("offentligTittel", jp.offentlig_tittel)
-        for kp in jp.korrespondanseparter.all():
-            with w.element("korrespondansepart"):
-                w.leaf("korrespondanseparttype", kp.korrespondanseparttype)
-                w.leaf("korrespondansepartNavn", kp.korrespondansepart_navn)
-                w.leaf("administrativEnhet", kp.administrativ_enhet)
-                w.leaf("saksbehandler", kp.saksbehandler)
-        w.leaf("journalaar", jp.journalaar)
-        w.leaf("journalsekvensnummer", jp.journalsekvensnummer)
-        w.leaf("journalpostnummer", jp.journalpostnummer)
-        w.leaf("journalposttype", jp.journalposttype)
-        w.leaf("journalstatus", jp.journalstatus)
-        w.leaf("journaldato", jp.journaldato)
-        w.leaf("dokumentetsDato", jp.dokumentets_dato)
-        w.leaf("mottattDato", jp.mottatt_dato)
-        w.leaf("sendtDato", jp.sendt_dato)
-        if jp.avskrivningsdato:
-            with w.element("avskrivning"):
-                w.leaf("avskrivningsdato", jp.avskrivningsdato)
-                w.leaf("avskrevetAv", jp.avskrevet_av)
-                w.leaf("avskrivningsmaate", jp.avskrivningsmaate)
-                if jp.avskrives_av_id:
-                    w.leaf("referanseAvskrivesAvJournalpost", jp.avskrives_av.system_id)
-    w.newline()
+    reg = b.sub(mappe, "registrering")
+    reg.set(f"{{{XSI}}}type", "journalpost")
+    b.leaf(reg, "systemID", str(jp["system_id"]))
+    b.leaf(reg, "opprettetDato", jp["opprettet_dato"])
+    b.leaf(reg, "opprettetAv", jp["opprettet_av"])
+    b.leaf(reg, "arkivertDato", jp["arkivert_dato"])
+    b.leaf(reg, "arkivertAv", jp["arkivert_av"])
+    _skjerming_element(b, reg, jp)
+    for besk in dbs:
+        el = b.sub(reg, "dokumentbeskrivelse")
+        b.leaf(el, "systemID", str(besk["system_id"]))
+        b.leaf(el, "dokumenttype", besk["dokumenttype"])
+        b.leaf(el, "dokumentstatus", besk["dokumentstatus"])
+        b.leaf(el, "tittel", besk["tittel"])
+        b.leaf(el, "opprettetDato", besk["opprettet_dato"])
+        b.leaf(el, "opprettetAv", besk["opprettet_av"])
+        b.leaf(el, "tilknyttetRegistreringSom", besk["tilknyttet_registrering_som"])
+        b.leaf(el, "dokumentnummer", str(besk["dokumentnummer"]))
+        b.leaf(el, "tilknyttetDato", besk["tilknyttet_dato"])
+        b.leaf(el, "tilknyttetAv", besk["tilknyttet_av"])
+        for obj in dos.get(besk["id"], []):
+            ref = copier(obj, jp["journalaar"])
+            do = b.sub(el, "dokumentobjekt")
+            b.leaf(do, "systemID", str(obj["system_id"]))
+            b.leaf(do, "versjonsnummer", str(obj["versjonsnummer"]))
+            b.leaf(do, "variantformat", obj["variantformat"])
+            b.leaf(do, "format", obj["format"])
+            b.leaf(do, "formatDetaljer", obj["format_detaljer"])
+            b.leaf(do, "opprettetDato", obj["opprettet_dato"])
+            b.leaf(do, "opprettetAv", obj["opprettet_av"])
+            b.leaf(do, "referanseDokumentfil", ref)
+            b.leaf(do, "sjekksum", obj["sjekksum"])
+            b.leaf(do, "sjekksumAlgoritme", obj["sjekksum_algoritme"])
+            b.leaf(do, "filstoerrelse", str(obj["filstoerrelse"]))
+    b.leaf(reg, "registreringsID", f"{mappe_id}-{jp['journalpostnummer']}")
+    b.leaf(reg, "tittel", jp["tittel"])
+    b.leaf(reg, "offentligTittel", jp["offentlig_tittel"])
+    for kp in kps:
+        el = b.sub(reg, "korrespondansepart")
+        b.leaf(el, "korrespondanseparttype", kp["korrespondanseparttype"])
+        b.leaf(el, "korrespondansepartNavn", kp["korrespondansepart_navn"])
+        b.leaf(el, "administrativEnhet", kp["administrativ_enhet"])
+        b.leaf(el, "saksbehandler", kp["saksbehandler"])
+    b.leaf(reg, "journalaar", str(jp["journalaar"]))
+    b.leaf(reg, "journalsekvensnummer", str(jp["journalsekvensnummer"]))
+    b.leaf(reg, "journalpostnummer", str(jp["journalpostnummer"]))
+    b.leaf(reg, "journalposttype", jp["journalposttype"])
+    b.leaf(reg, "journalstatus", jp["journalstatus"])
+    b.leaf(reg, "journaldato", jp["journaldato"])
+    b.leaf(reg, "dokumentetsDato", jp["dokumentets_dato"])
+    b.leaf(reg, "mottattDato", jp["mottatt_dato"])
+    b.leaf(reg, "sendtDato", jp["sendt_dato"])
+    if jp["avskrivningsdato"]:
+        el = b.sub(reg, "avskrivning")
+        b.leaf(el, "avskrivningsdato", jp["avskrivningsdato"])
+        b.leaf(el, "avskrevetAv", jp["avskrevet_av"])
+        b.leaf(el, "avskrivningsmaate", jp["avskrivningsmaate"])
+        if jp["avskrives_av__system_id"]:
+            b.leaf(el, "referanseAvskrivesAvJournalpost", str(jp["avskrives_av__system_id"]))
 
 
-def _copy_document(obj, year: int, doc_root: Path, result: ExportResult) -> str:
-    """Copy one file into the package, checking its bytes against the stored checksum on the way."""
-    rel = f"{DOCUMENT_DIR}/{year}/{obj.system_id}.{obj.format}"
-    target = doc_root / str(year) / f"{obj.system_id}.{obj.format}"
-    if not target.parent.is_dir():
-        target.parent.mkdir(parents=True, exist_ok=True)
+class _Copier:
+    """Copies documents into the package on a few threads (file I/O releases the GIL) while the XML is
+    built; every file's bytes are checked against the stored SHA-256. `flush()` waits for the pending
+    copies and raises the first failure, and is called after every chunk so memory stays bounded."""
+
+    def __init__(self, doc_root: Path, result: ExportResult, workers: int = 4):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.doc_root = doc_root
+        self.result = result
+        self.media = Path(settings.MEDIA_ROOT)
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="noark-copy")
+        self.pending: list = []
+        self.folders: set[int] = set()
+
+    def __call__(self, obj: dict, year: int) -> str:
+        name = f"{obj['system_id']}.{obj['format']}"
+        folder = self.doc_root / str(year)
+        if year not in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.folders.add(year)
+        self.pending.append(self.pool.submit(_copy_one, self.media / obj["fil"], folder / name, obj))
+        self.result.dokumentfiler += 1
+        return f"{DOCUMENT_DIR}/{year}/{name}"
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        for future in pending:
+            future.result()
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _copy_one(source: Path, target: Path, obj: dict) -> None:
     try:
-        data = obj.path.read_bytes()
+        with open(source, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
-        raise ExportError(f"document {obj.fil} (dokumentobjekt {obj.system_id}) cannot be read: {exc}") from None
-    if hashlib.sha256(data).hexdigest() != obj.sjekksum:
-        raise ExportError(f"document {obj.fil} (dokumentobjekt {obj.system_id}) does not match its stored "
+        raise ExportError(f"document {obj['fil']} (dokumentobjekt {obj['system_id']}) cannot be read: "
+                          f"{exc.strerror or exc}") from None
+    if hashlib.sha256(data).hexdigest() != obj["sjekksum"]:
+        raise ExportError(f"document {obj['fil']} (dokumentobjekt {obj['system_id']}) does not match its stored "
                           "SHA-256; the document store is damaged")
-    target.write_bytes(data)
-    result.dokumentfiler += 1
-    return rel
+    with open(target, "wb") as handle:
+        handle.write(data)
 
 
 def _write_endringslogg(out: Path, organisation, cases, result: ExportResult) -> None:
@@ -387,32 +499,41 @@ def _write_endringslogg(out: Path, organisation, cases, result: ExportResult) ->
         Endring.objects.filter(organisation=organisation, referanse_arkivenhet__in=case_ids),
         Endring.objects.filter(organisation=organisation, referanse_arkivenhet__in=jp_ids),
     ]
+    fields = ("referanse_arkivenhet", "referanse_metadata", "endret_dato", "endret_av", "tidligere_verdi", "ny_verdi")
     with etree.xmlfile(str(out / "endringslogg.xml"), encoding="utf-8") as xf:
         xf.write_declaration()
         w = Writer(xf, NS_ENDRINGSLOGG)
+        b = _TreeBuilder(NS_ENDRINGSLOGG)
         with xf.element(w.tag("endringslogg"), nsmap={None: NS_ENDRINGSLOGG, "xsi": XSI},
                         attrib={f"{{{XSI}}}schemaLocation": f"{NS_ENDRINGSLOGG} endringslogg.xsd"}):
             w.newline()
             for qs in queries:
-                for e in qs.order_by("endret_dato", "id").iterator(chunk_size=CHUNK):
+                for e in qs.order_by("endret_dato", "id").values_list(*fields).iterator(chunk_size=CHUNK):
                     result.endringer += 1
-                    with w.element("endring"):
-                        w.leaf("referanseArkivenhet", e.referanse_arkivenhet)
-                        w.leaf("referanseMetadata", e.referanse_metadata)
-                        w.leaf("endretDato", e.endret_dato)
-                        w.leaf("endretAv", e.endret_av)
-                        w.leaf("tidligereVerdi", e.tidligere_verdi)
-                        w.leaf("nyVerdi", e.ny_verdi)
+                    el = etree.Element(b.tag("endring"), nsmap={None: NS_ENDRINGSLOGG})
+                    b.leaf(el, "referanseArkivenhet", str(e[0]))
+                    b.leaf(el, "referanseMetadata", e[1])
+                    b.leaf(el, "endretDato", e[2])
+                    b.leaf(el, "endretAv", e[3])
+                    b.leaf(el, "tidligereVerdi", e[4])
+                    b.leaf(el, "nyVerdi", e[5])
+                    xf.write(el)
                     w.newline()
+
+
+JOURNAL_FIELDS = ("id", "system_id", "journalaar", "journalsekvensnummer", "journalpostnummer", "tittel",
+                  "offentlig_tittel", "journaldato", "dokumentets_dato", "avskrivningsdato", "avskrivningsmaate",
+                  "avskrives_av__system_id", "tilgangsrestriksjon", "skjermingshjemmel", "skjerming_metadata",
+                  "saksmappe__saksaar", "saksmappe__sakssekvensnummer", "saksmappe__tittel",
+                  "saksmappe__offentlig_tittel", "saksmappe__tilgangsrestriksjon", "saksmappe__klasse__klasse_id",
+                  "saksmappe__klasse__tittel")
 
 
 def _write_journal(out: Path, filename: str, ns: str, organisation, journalposts, result: ExportResult, *,
                    public: bool) -> None:
     total = journalposts.count()
-    qs = (journalposts.select_related("saksmappe__klasse", "avskrives_av")
-          .prefetch_related(Prefetch("korrespondanseparter", queryset=Korrespondansepart.objects.order_by("id")))
-          .order_by("journalaar", "journalsekvensnummer"))
     schema = XML_FILES[filename][0]
+    b = _TreeBuilder(ns)
     with etree.xmlfile(str(out / filename), encoding="utf-8") as xf:
         xf.write_declaration()
         w = Writer(xf, ns)
@@ -428,51 +549,56 @@ def _write_journal(out: Path, filename: str, ns: str, organisation, journalposts
                     w.leaf("arkivskaperID", organisation.org_number)
                     w.leaf("arkivskaperNavn", organisation.name)
             w.newline()
-            for jp in qs.iterator(chunk_size=CHUNK):
-                case = jp.saksmappe
-                screened = jp.screened_fields if jp.tilgangsrestriksjon else []
-                with w.element("journalregistrering"):
-                    with w.element("klasse"):
-                        w.leaf("klasseID", case.klasse.klasse_id)
-                        w.leaf("tittel", case.klasse.tittel)
-                    with w.element("saksmappe"):
-                        w.leaf("saksaar", case.saksaar)
-                        w.leaf("sakssekvensnummer", case.sakssekvensnummer)
-                        if not public:
-                            w.leaf("tittel", case.tittel)
-                        w.leaf("offentligTittel", case.offentlig_tittel)
-                        if not public and case.tilgangsrestriksjon:
-                            w.leaf("skjermingMetadata", "tittel")
-                    with w.element("journalpost"):
-                        w.leaf("systemID", jp.system_id)
-                        w.leaf("journalaar", jp.journalaar)
-                        w.leaf("journalsekvensnummer", jp.journalsekvensnummer)
-                        w.leaf("journalpostnummer", jp.journalpostnummer)
-                        if not public:
-                            w.leaf("tittel", jp.tittel)
-                        w.leaf("offentligTittel", jp.offentlig_tittel)
-                        if "tittel" in screened:
-                            w.leaf("skjermingMetadata", "tittel")
-                        w.leaf("journaldato", jp.journaldato)
-                        w.leaf("dokumentetsDato", jp.dokumentets_dato)
-                        if jp.avskrivningsdato:
-                            w.leaf("avskrivningsdato", jp.avskrivningsdato)
-                            w.leaf("avskrivningsmaate", jp.avskrivningsmaate)
-                            if jp.avskrives_av_id:
-                                w.leaf("referanseAvskrivesAvJournalpost", jp.avskrives_av.system_id)
-                        if jp.tilgangsrestriksjon:
-                            w.leaf("tilgangsrestriksjon", jp.tilgangsrestriksjon)
-                            w.leaf("skjermingshjemmel", jp.skjermingshjemmel)
-                        for kp in jp.korrespondanseparter.all():
-                            hide = ("korrespondansepartNavn" in screened
-                                    and kp.korrespondanseparttype in ("Avsender", "Mottaker"))
-                            with w.element("korrespondansepart"):
-                                w.leaf("korrespondanseparttype", kp.korrespondanseparttype)
-                                w.leaf("korrespondansepartNavn",
-                                       SCREENED_TEXT if (public and hide) else kp.korrespondansepart_navn)
-                                if not public and hide:
-                                    w.leaf("skjermingMetadata", "korrespondansepartNavn")
-                w.newline()
+            for chunk in _keyset(journalposts, ("journalaar", "journalsekvensnummer"), JOURNAL_FIELDS):
+                kps = _grouped(Korrespondansepart.objects.filter(journalpost_id__in=[jp["id"] for jp in chunk])
+                               .order_by("id").values(*KP_FIELDS), "journalpost_id")
+                for jp in chunk:
+                    xf.write(_journal_element(b, jp, kps.get(jp["id"], []), public))
+                    w.newline()
+
+
+def _journal_element(b: _TreeBuilder, jp: dict, kps: list, public: bool):
+    screened = jp["skjerming_metadata"].split() if jp["tilgangsrestriksjon"] else []
+    reg = etree.Element(b.tag("journalregistrering"), nsmap={None: b.ns})
+    klasse = b.sub(reg, "klasse")
+    b.leaf(klasse, "klasseID", jp["saksmappe__klasse__klasse_id"])
+    b.leaf(klasse, "tittel", jp["saksmappe__klasse__tittel"])
+    case = b.sub(reg, "saksmappe")
+    b.leaf(case, "saksaar", str(jp["saksmappe__saksaar"]))
+    b.leaf(case, "sakssekvensnummer", str(jp["saksmappe__sakssekvensnummer"]))
+    if not public:
+        b.leaf(case, "tittel", jp["saksmappe__tittel"])
+    b.leaf(case, "offentligTittel", jp["saksmappe__offentlig_tittel"])
+    if not public and jp["saksmappe__tilgangsrestriksjon"]:
+        b.leaf(case, "skjermingMetadata", "tittel")
+    el = b.sub(reg, "journalpost")
+    b.leaf(el, "systemID", str(jp["system_id"]))
+    b.leaf(el, "journalaar", str(jp["journalaar"]))
+    b.leaf(el, "journalsekvensnummer", str(jp["journalsekvensnummer"]))
+    b.leaf(el, "journalpostnummer", str(jp["journalpostnummer"]))
+    if not public:
+        b.leaf(el, "tittel", jp["tittel"])
+    b.leaf(el, "offentligTittel", jp["offentlig_tittel"])
+    if "tittel" in screened:
+        b.leaf(el, "skjermingMetadata", "tittel")
+    b.leaf(el, "journaldato", jp["journaldato"])
+    b.leaf(el, "dokumentetsDato", jp["dokumentets_dato"])
+    if jp["avskrivningsdato"]:
+        b.leaf(el, "avskrivningsdato", jp["avskrivningsdato"])
+        b.leaf(el, "avskrivningsmaate", jp["avskrivningsmaate"])
+        if jp["avskrives_av__system_id"]:
+            b.leaf(el, "referanseAvskrivesAvJournalpost", str(jp["avskrives_av__system_id"]))
+    if jp["tilgangsrestriksjon"]:
+        b.leaf(el, "tilgangsrestriksjon", jp["tilgangsrestriksjon"])
+        b.leaf(el, "skjermingshjemmel", jp["skjermingshjemmel"])
+    for kp in kps:
+        hide = "korrespondansepartNavn" in screened and kp["korrespondanseparttype"] in ("Avsender", "Mottaker")
+        part = b.sub(el, "korrespondansepart")
+        b.leaf(part, "korrespondanseparttype", kp["korrespondanseparttype"])
+        b.leaf(part, "korrespondansepartNavn", SCREENED_TEXT if (public and hide) else kp["korrespondansepart_navn"])
+        if not public and hide:
+            b.leaf(part, "skjermingMetadata", "korrespondansepartNavn")
+    return reg
 
 
 def _write_addml(out: Path, arkiv: Arkiv, organisation, result: ExportResult, journalposts) -> None:
@@ -549,10 +675,12 @@ def load_schema(xsd: Path) -> etree.XMLSchema:
 
 
 def validate_file(xml: Path, xsd: Path) -> list[str]:
-    """Validate while parsing, discarding each element once seen, so memory does not grow with the file."""
+    """Validate while parsing, discarding each repeating unit once seen, so memory does not grow with the
+    file. Python only sees the end of the big repeating elements; libxml2 validates everything."""
     schema = load_schema(xsd)
+    units = ("{*}mappe", "{*}registrering", "{*}journalregistrering", "{*}endring", "{*}dataObject")
     try:
-        for _event, elem in etree.iterparse(str(xml), events=("end",), schema=schema, huge_tree=True):
+        for _event, elem in etree.iterparse(str(xml), events=("end",), tag=units, schema=schema, huge_tree=True):
             elem.clear(keep_tail=False)
             parent = elem.getparent()
             if parent is not None:
