@@ -135,7 +135,7 @@ class Vectoriser:
                 j = self.vocab.get(f)
                 if j is not None:
                     idx.append(j)
-                    v.append((1.0 + np.log(c)) * self.idf[j])
+                    v.append(self.idf[j])  # binary TF, as at decision time
             v = np.asarray(v)
             nrm = np.sqrt((v * v).sum()) or 1.0
             rows += [i] * len(idx)
@@ -256,7 +256,7 @@ def main(argv=None) -> int:
             P[te] = m.predict_proba(X[te])
         return classes, P
 
-    grid = [4.0, 10.0, 25.0] if not args.quick else [10.0]
+    grid = [8.0, 20.0, 50.0] if not args.quick else [20.0]
     # removal head
     best = None
     for C in grid:

@@ -170,7 +170,7 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
     if moderation == "remove":
         route, conf_route = "none", conf_mod
     else:
-        i = int(p_route.argmax())
+        i = max(range(len(p_route)), key=p_route.__getitem__)
         route, conf_route = route_head.classes[i], float(p_route[i])
         if route != "none":
             words = models.evidence("route", route, idx, vals)
@@ -191,7 +191,7 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
     # ---- sentiment ---------------------------------------------------------------------------------
     sent_head = models.heads["sentiment"]
     p_sent = probs["sentiment"]
-    j = int(p_sent.argmax())
+    j = max(range(len(p_sent)), key=p_sent.__getitem__)
     sentiment, conf_sent = sent_head.classes[j], float(p_sent[j])
 
     reply = derive_reply(moderation, route, sentiment)

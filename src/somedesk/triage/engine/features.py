@@ -29,7 +29,18 @@ class Analysis:
     hits: list[D.Hit] = field(default_factory=list)
     masked: str = ""
     flags: set[str] = field(default_factory=set)
-    tokens: list[tuple[str, int, int]] = field(default_factory=list)  # (lower token, start, end) in norm
+    words: list[str] = field(default_factory=list)  # lower-case word tokens of the normalised text
+    _spans: list[tuple[str, int, int]] | None = None
+
+    @property
+    def tokens(self) -> list[tuple[str, int, int]]:
+        """(lower token, start, end) in the normalised text; computed only when a span is needed."""
+        if self._spans is None:
+            self._spans = [(m.group().lower(), m.start(), m.end()) for m in WORD_RE.finditer(self.norm.text)]
+        return self._spans
+
+    def word_hits(self, kind: str, words) -> list[D.Hit]:
+        return [D.Hit(kind, s, e, w) for w, s, e in self.tokens if w in words]
 
 
 class Resources:
@@ -61,13 +72,13 @@ def analyse(text: str | None, tpolicy=None, res: Resources | None = None) -> Ana
         if not t.strip():
             return a
     official = tpolicy.official_domains if tpolicy is not None else ()
-    tokens = [(m.group().lower(), m.start(), m.end()) for m in WORD_RE.finditer(t)]
-    a.tokens = tokens
-    lex = LEX.scan(tokens)
+    words = WORD_RE.findall(t.lower())
+    a.words = words
+    lex = LEX.scan(words)
     hits: list[D.Hit] = []
     for cat in ("health", "child_welfare", "scam_word", "slur"):
-        for s_, e_, w in lex.get(cat, ()):
-            hits.append(D.Hit(cat, s_, e_, w))
+        if cat in lex:
+            hits += a.word_hits(cat, lex[cat])
     ndigits = sum(map(str.isdigit, t)) if not t.isalpha() else 0
     ids = D.find_identity_numbers(t) if ndigits >= 11 else []
     hits += ids
@@ -83,16 +94,16 @@ def analyse(text: str | None, tpolicy=None, res: Resources | None = None) -> Ana
         hits += D.find_threats(t)
     if "group" in lex:
         hits += [h for h in D.find_hate(t) if h.kind == "hate_pattern"]
-    if res is not None and res.profanity:
-        hits += [D.Hit("profanity", s_, e_, w) for w, s_, e_ in tokens if w in res.profanity]
+    toks = set(words)
+    if res is not None and res.profanity and not toks.isdisjoint(res.profanity):
+        hits += a.word_hits("profanity", res.profanity)
     if tpolicy is not None:
-        toks = {w for w, _, _ in tokens}
         if tpolicy.politician_re is not None and toks & tpolicy.politician_tokens:
             hits += [D.Hit("politician", m.start(), m.end(), m.group()) for m in tpolicy.politician_re.finditer(t)]
         if tpolicy.party_re is not None and toks & tpolicy.party_tokens:
             hits += [D.Hit("party", m.start(), m.end(), m.group()) for m in tpolicy.party_re.finditer(t)]
     pol_spans = [(h.start, h.end) for h in hits if h.kind == "politician"]
-    if res is not None and res.names:
+    if res is not None and res.names and not toks.isdisjoint(res.names):
         for h in D.find_names(t, res.names):
             if not any(h.start < e and s < h.end for s, e in pol_spans):
                 hits.append(h)
@@ -191,12 +202,12 @@ def features(a: Analysis) -> Counter:
 
 
 def tfidf(feats: Counter, vocab: dict[str, int], idf) -> tuple[list[int], list[float]]:
-    """Sublinear TF times IDF, L2-normalised, restricted to the vocabulary."""
+    """Binary TF times IDF, L2-normalised, restricted to the vocabulary (comments are short)."""
     idx, vals = [], []
-    for f, c in feats.items():
+    for f in feats:
         j = vocab.get(f)
         if j is not None:
             idx.append(j)
-            vals.append((1.0 + math.log(c)) * idf[j])
+            vals.append(idf[j])
     norm = math.sqrt(sum(v * v for v in vals)) or 1.0
     return idx, [v / norm for v in vals]

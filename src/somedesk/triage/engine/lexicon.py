@@ -123,11 +123,16 @@ class Lexicon:
         self._cache[tok] = c
         return c
 
-    def scan(self, tokens: list[tuple[str, int, int]]) -> dict[str, list[tuple[int, int, str]]]:
-        found: dict[str, list[tuple[int, int, str]]] = {}
-        for tok, s, e in tokens:
-            for c in self.cats(tok):
-                found.setdefault(c, []).append((s, e, tok))
+    def scan(self, words) -> dict[str, set[str]]:
+        """Category -> the distinct words of that category found among ``words`` (lower-case tokens)."""
+        found: dict[str, set[str]] = {}
+        cache = self._cache
+        for tok in words:
+            c = cache.get(tok)
+            if c is None:
+                c = self.cats(tok)
+            for cat in c:
+                found.setdefault(cat, set()).add(tok)
         return found
 
 

@@ -50,6 +50,7 @@ class Models:
             idf = z["idf"].astype(np.float64)
         self.idf = idf.tolist()
         self.idf_np = idf
+        self.idf32 = idf.astype(np.float32)
         self._tok_cache: dict[str, list[int]] = {}
         self.heads = {h["name"]: Head(h["name"], h["classes"], h["start"], h["end"]) for h in self.meta["heads"]}
         self.aux_end = self.meta["aux_end"]
@@ -69,7 +70,7 @@ class Models:
         """Fast path of features() + tfidf(): token features are looked up once per distinct token."""
         vocab = self.vocab
         cache = self._tok_cache
-        ids: list[int] = []
+        ids: set[int] = set()
         prev = "<s>"
         for tok in model_tokens(a):
             c = cache.get(tok)
@@ -78,50 +79,57 @@ class Models:
                 if len(cache) > 300_000:
                     cache.clear()
                 cache[tok] = c
-            ids.extend(c)
+            ids.update(c)
             j = vocab.get("b=" + prev + "_" + tok)
             if j is not None:
-                ids.append(j)
+                ids.add(j)
             prev = tok
         for fl in a.flags:
             j = vocab.get("f=" + fl)
             if j is not None:
-                ids.append(j)
+                ids.add(j)
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        idx, cnt = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
-        vals = (1.0 + np.log(cnt)) * self.idf_np[idx]
-        vals /= np.sqrt((vals * vals).sum())
-        return idx, vals.astype(np.float32)
+        idx = np.fromiter(ids, dtype=np.int64, count=len(ids))
+        vals = self.idf32[idx]
+        vals /= np.sqrt(np.dot(vals, vals))
+        return idx, vals
 
     def scores_for(self, a):
         idx, v = self.vectorise(a)
         return self._scores(idx, v)
 
     def scores(self, feats):
+        """Slow reference path (training code path): features() -> tfidf() -> scores."""
         idx, vals = tfidf(feats, self.vocab, self.idf)
-        order = np.argsort(idx)
-        return self._scores(np.asarray(idx, dtype=np.int64)[order], np.asarray(vals, dtype=np.float32)[order])
+        return self._scores(np.asarray(idx, dtype=np.int64), np.asarray(vals, dtype=np.float32))
 
     def _scores(self, idx: np.ndarray, v: np.ndarray):
-        if len(idx):
-            s = v @ self.W[idx] + self.b
-        else:
-            s = self.b.copy()
-        # aux probabilities feed the heads
+        s = v @ self.W[idx] + self.b if len(idx) else self.b.copy()
         aux = self._aux_probs(s)
         s[self.aux_end:] += aux @ self.V
-        probs = {name: _softmax(s[h.start:h.end]) for name, h in self.heads.items()}
+        sl = s.tolist()
+        probs = {}
+        for name, h in self.heads.items():
+            seg = sl[h.start:h.end]
+            m = max(seg)
+            e = [math.exp(x - m) for x in seg]
+            tot = sum(e)
+            probs[name] = [x / tot for x in e]
         return probs, idx, v
 
     def _aux_probs(self, s: np.ndarray) -> np.ndarray:
         out = []
+        sl = s[: self.aux_end].tolist()
         for h in self.meta["aux"]:
-            seg = s[h["start"]:h["end"]]
-            if h["end"] - h["start"] == 1:
-                out.append(1.0 / (1.0 + math.exp(-float(seg[0]))))
+            seg = sl[h["start"]:h["end"]]
+            if len(seg) == 1:
+                out.append(1.0 / (1.0 + math.exp(-seg[0])))
             else:
-                out.extend(_softmax(seg).tolist())
+                m = max(seg)
+                e = [math.exp(x - m) for x in seg]
+                tot = sum(e)
+                out.extend(x / tot for x in e)
         return np.asarray(out, dtype=np.float32)
 
     def predict(self, analysis):
@@ -138,8 +146,10 @@ class Models:
         if not len(widx):
             return []
         contrib = vals[mask] * self.W[widx, c]
-        order = np.argsort(-contrib)[:k]
-        return [self.word_feature[int(widx[o])] for o in order if contrib[o] > 0]
+        order = np.argsort(-contrib)[:k].tolist()
+        cl = contrib.tolist()
+        wl = widx.tolist()
+        return [self.word_feature[wl[o]] for o in order if cl[o] > 0]
 
 
 _MASK_WORDS = {"fnrnummer", "telefonnummer", "epostadresse", "lenke", "personnavn", "politikernavn", "svindellenke",

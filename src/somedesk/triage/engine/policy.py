@@ -166,14 +166,15 @@ class TriagePolicy:
         """Services whose keywords occur in the text, best (most keyword hits) first."""
         if tokens is None:
             tokens = [(m.group().lower(), m.start(), m.end()) for m in re.finditer(r"\w+", text)]
+        words = [t[0] for t in tokens]
         found: dict[str, list] = {}
-        for key, hits in self.service_lex.scan(tokens).items():
-            found[key] = [(s, e, w) for s, e, w in hits]
-        words = {t[0] for t in tokens}
+        for key, ws in self.service_lex.scan(words).items():
+            found[key] = [(s, e, w) for w, s, e in tokens if w in ws]
+        wordset = set(words)
         for key, first, pat in self.service_multi:
             if key in found and len(found[key]) > 2:
                 continue
-            if first in words:
+            if first in wordset:
                 for m in pat.finditer(text):
                     found.setdefault(key, []).append((m.start(), m.end(), m.group()))
         by_key = {s["key"]: s for s in self.services}
