@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from somedesk.audit.services import record
 from somedesk.channels.models import OutgoingAction
@@ -128,7 +129,7 @@ def _act(comment: Comment, action: str, *, actor, reason: str = "", why: str = "
     now = timezone.now()
     target = comment.author_external_id if action == "block" else comment.external_id
     if action == "block" and not target:
-        raise ModerationError("the author of this comment is not known, so it cannot be blocked")
+        raise ModerationError(_("Forfatteren av kommentaren er ukjent og kan ikke blokkeres."))
     with transaction.atomic():
         outgoing = action_request(
             channel, ACTION_KIND[action], target_external_id=target, actor=actor, run=False
@@ -232,7 +233,7 @@ def comment_unhide(comment: Comment, *, actor, why: str = "") -> Evidence:
 
 def comment_delete(comment: Comment, *, actor, reason: str = "", why: str = "") -> Evidence:
     if comment.platform_state == PlatformState.DELETED:
-        raise ModerationError("the comment is already deleted on the platform")
+        raise ModerationError(_("Kommentaren er allerede slettet på plattformen."))
     return _act(comment, "delete", actor=actor, reason=reason, why=why)
 
 
@@ -240,7 +241,7 @@ def author_block(comment: Comment, *, actor, reason: str = "", why: str = "") ->
     from somedesk.channels.base import adapter_class
 
     if not adapter_class(comment.channel.platform).supports_block:
-        raise ModerationError("this platform does not allow blocking a user")
+        raise ModerationError(_("Denne plattformen lar oss ikke blokkere brukere."))
     return _act(comment, "block", actor=actor, reason=reason, why=why)
 
 
@@ -293,7 +294,7 @@ def review_decide(review: Review, decision: str, *, actor, note: str = "") -> Re
     """confirm (keep it removed / hide it), restore (show it again), keep (leave a flagged one up),
     delete (remove it for good)."""
     if review.state != Review.State.PENDING:
-        raise ModerationError("this case has already been decided")
+        raise ModerationError(_("Denne saken er allerede vurdert."))
     comment = review.comment
     with transaction.atomic():
         if decision == "confirm":
