@@ -62,13 +62,21 @@ class RecordsConfig(AppConfig):
             opened_at = min(comment.created_time + timedelta(minutes=40), now)
             case = case_open_from_comment(desk, comment, route="light_case", now=opened_at)
             created += 1
-            answer = comment.replies.filter(from_page=True).order_by("created_time").first()
             done_at = opened_at
-            if answer is not None:
-                journal_answer(case, text=answer.text, published_at=answer.created_time, user=desk,
-                               signature=desk.signature if desk else "", reply_id=None,
+            reply = _published_reply(comment)
+            if reply is not None:  # the desk's reply (replies app), so a later signal never journals it twice
+                author = reply.author or desk
+                journal_answer(case, text=reply.text, published_at=reply.published_at, user=author,
+                               signature=reply.signature or (author.signature if author else ""), reply_id=reply.pk,
                                permalink=case.source_comment.post.permalink)
-                done_at = answer.created_time
+                done_at = reply.published_at
+            else:
+                answer = comment.replies.filter(from_page=True).order_by("created_time").first()
+                if answer is not None:
+                    journal_answer(case, text=answer.text, published_at=answer.created_time, user=desk,
+                                   signature=desk.signature if desk else "", reply_id=None,
+                                   permalink=case.source_comment.post.permalink)
+                    done_at = answer.created_time
             # Cases of the last week stay open; older ones are closed, so an export of the demo up to a week
             # ago is a complete period without gaps.
             if comment.created_time < now - timedelta(days=7):
@@ -80,6 +88,17 @@ class RecordsConfig(AppConfig):
 
 
 _INTENTS = None
+
+
+def _published_reply(comment):
+    from django.apps import apps as django_apps
+
+    try:
+        reply_model = django_apps.get_model("replies", "Reply")
+    except LookupError:
+        return None
+    return (reply_model.objects.filter(comment=comment, state="published", published_at__isnull=False)
+            .select_related("author").order_by("published_at", "id").first())
 
 
 def _demo_intent(comment) -> str:
