@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -71,7 +72,11 @@ def comment_journal(request, comment_id):
         case = case_open_from_comment(request.user, comment, route=route)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(request.POST.get("next") or "records:case_list")
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            target = "records:case_list"
+        return redirect(target)
     messages.success(request, _("Sak %(sak)s er opprettet og kommentaren journalført.") % {"sak": case.mappe_id})
     if request.headers.get("HX-Request"):
         return render(request, "records/partials/comment_actions.html", {"comment": comment, "case": case})
