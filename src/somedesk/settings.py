@@ -115,7 +115,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("SQLITE_CONN_MAX_AGE", "0"))
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web process read while the worker writes; IMMEDIATE avoids
         # "database is locked" on upgrade from a read to a write lock.
@@ -183,6 +183,8 @@ else:
         "huey_class": "huey.SqliteHuey",
         "name": "somedesk",
         "filename": str(VAR_DIR / "huey.sqlite3"),
+        # The queue is not the record: webhook events are RawEvents, swept at worker start.
+        "fsync": env_bool("HUEY_FSYNC", False),
         "immediate": HUEY_IMMEDIATE,
     }
 
