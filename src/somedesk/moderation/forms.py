@@ -12,7 +12,16 @@ REASON_CHOICES = [
 ]
 
 
-class ModerateForm(forms.Form):
+class DsForm(forms.Form):
+    """Designsystemet's input class on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "ds-input")
+
+
+class ModerateForm(DsForm):
     action = forms.ChoiceField(
         label=_("Handling"),
         choices=[
@@ -22,11 +31,18 @@ class ModerateForm(forms.Form):
             ("block", _("Blokker forfatteren")),
         ],
     )
-    reason = forms.ChoiceField(label=_("Grunn etter retningslinjen"), choices=REASON_CHOICES, required=False)
-    why = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.ChoiceField(
+        label=_("Grunn etter retningslinjen"),
+        choices=REASON_CHOICES,
+        required=False,
+        widget=forms.Select(attrs={"class": "ds-input"}),
+    )
+    why = forms.CharField(
+        label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}), max_length=2000
+    )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(DsForm):
     decision = forms.ChoiceField(
         choices=[
             ("confirm", _("Bekreft")),

@@ -5,7 +5,16 @@ from somedesk.replies import conf
 from somedesk.replies.models import DeskItem
 
 
-class AssignForm(forms.Form):
+class DsForm(forms.Form):
+    """Designsystemet's input class on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "ds-input")
+
+
+class AssignForm(DsForm):
     assignee = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Ansvarlig"), empty_label=_("Ingen")
     )
@@ -20,11 +29,13 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
 
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=DeskItem.Status.choices, label=_("Status"))
+class StatusForm(DsForm):
+    status = forms.ChoiceField(
+        choices=DeskItem.Status.choices, label=_("Status"), widget=forms.Select(attrs={"class": "ds-input"})
+    )
 
 
-class NoteForm(forms.Form):
+class NoteForm(DsForm):
     text = forms.CharField(
         label=_("Internt notat (vises aldri på plattformen)"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -32,7 +43,7 @@ class NoteForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(DsForm):
     template = forms.ChoiceField(label=_("Mal"), required=False)
     language = forms.ChoiceField(label=_("Målform"), choices=[("nb", _("Bokmål")), ("nn", _("Nynorsk"))])
     body = forms.CharField(label=_("Svar"), widget=forms.Textarea(attrs={"rows": 6}), max_length=8000)
