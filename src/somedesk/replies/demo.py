@@ -7,8 +7,10 @@ Idempotent: existing items, replies, assignments and notes are left as they are.
 """
 
 import json
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from somedesk.audit.services import record
 from somedesk.inbox.models import Comment, PlatformState
@@ -126,5 +128,16 @@ def load(organisation, stdout=None):
             assigned += 1
             if item.route in NOTES and not DeskNote.objects.filter(item=item).exists():
                 services.item_note_add(item, NOTES[item.route], actor=who)
+    # 4. a desk that keeps up: thanks and replies to negative comments that were not given within a week
+    #    are closed (the guideline says "try"), questions stay open until they are answered
+    closed = 0
+    week_ago = timezone.now() - timedelta(days=7)
+    for item in DeskItem.objects.filter(
+        organisation=organisation, is_open=True, reply_rule__in=("thank", "try"), received_at__lt=week_ago
+    ):
+        services.item_set_status(item, DeskItem.Status.CLOSED, actor=desk)
+        closed += 1
     if stdout is not None:
-        stdout.write(f"Desk: {opened} cases opened, {replied} replies, {assigned} assignments.\n")
+        stdout.write(
+            f"Desk: {closed} old thanks closed; {opened} cases opened, {replied} replies, {assigned} assignments.\n"
+        )

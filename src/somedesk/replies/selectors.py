@@ -43,6 +43,10 @@ QUEUE_KEYS = {q.key for q in QUEUES}
 ROUTE_OF_QUEUE = {"politisk": "political", "lett": "light_case", "formell": "formal_inquiry"}
 
 
+def route_labels() -> dict[str, str]:
+    return {k: v.get("label", k) for k, v in (conf.desk_section("routes") or {}).items()}
+
+
 def queue_items(user, key: str, *, page: int = 1, now=None):
     """One page of a queue, soonest deadline first."""
     now = now or timezone.now()

@@ -31,6 +31,9 @@ def queue(request, key="svar"):
     now = timezone.now()
     rows, has_next = selectors.queue_items(request.user, key, page=page, now=now)
     current = next(q for q in selectors.QUEUES if q.key == key)
+    labels = selectors.route_labels()
+    for item in rows:
+        item.route_label = labels.get(item.route, item.route)
     return render(
         request,
         "replies/queue.html",
@@ -72,6 +75,7 @@ def _detail_context(request, comment, form=None, hits=None):
         services.reply_sync(reply)
     return {
         "comment": comment,
+        "route_label": selectors.route_labels().get(comment.triage_route, comment.triage_route),
         "item": item,
         "form": form,
         "signature": draft.signature,
