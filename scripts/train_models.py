@@ -128,19 +128,20 @@ class Vectoriser:
         self.idf = np.array([np.log((1 + n) / (1 + df[f])) + 1.0 for f in feats], dtype=np.float64)
 
     def transform(self, docs: list[Counter]) -> sp.csr_matrix:
+        """x_f = c_f * idf_f / sqrt(sum_f c_f * idf_f^2): the transform decide() computes token by token."""
         rows, cols, vals = [], [], []
         for i, d in enumerate(docs):
-            idx, v = [], []
+            idx, v, sq = [], [], 0.0
             for f, c in d.items():
                 j = self.vocab.get(f)
                 if j is not None:
                     idx.append(j)
-                    v.append(self.idf[j])  # binary TF, as at decision time
-            v = np.asarray(v)
-            nrm = np.sqrt((v * v).sum()) or 1.0
+                    v.append(c * self.idf[j])
+                    sq += c * self.idf[j] ** 2
+            nrm = np.sqrt(sq) or 1.0
             rows += [i] * len(idx)
             cols += idx
-            vals += (v / nrm).tolist()
+            vals += [x / nrm for x in v]
         return sp.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(self.vocab)), dtype=np.float64)
 
 

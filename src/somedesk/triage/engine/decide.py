@@ -9,7 +9,6 @@ as LABELS.md says.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 
@@ -92,7 +91,7 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
         return _result("keep", None, "none", "neutral", {"moderation": 0.99, "reason": 0.99, "route": 0.9,
                                                          "sentiment": 0.6, "reply": 0.6}, reasons, eng)
 
-    probs, idx, vals = eng.models.scores_for(a)
+    probs, words_ctx = eng.models.scores_for(a)
     models = eng.models
     hits = a.hits
     by_kind: dict[str, list] = {}
@@ -151,7 +150,7 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
         moderation, reason = "remove", model_reason
         conf_mod = 1.0 - p_keep
         conf_reason = reason_probs[model_reason] / total_reason
-        words = models.evidence("removal", model_reason, idx, vals)
+        words = models.evidence("removal", model_reason, words_ctx)
         add("moderation", "model", "removal_model",
             f"Modellen vurderer kommentaren som {REASON_WORDS[model_reason]} ({conf_mod:.0%} sikker)."
             + (" Ord som trakk i den retningen: " + ", ".join(f"«{w}»" for w in words) + "." if words else ""),
@@ -173,7 +172,7 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
         i = max(range(len(p_route)), key=p_route.__getitem__)
         route, conf_route = route_head.classes[i], float(p_route[i])
         if route != "none":
-            words = models.evidence("route", route, idx, vals)
+            words = models.evidence("route", route, words_ctx)
             add("route", "model", "route_model",
                 f"Modellen vurderer dette som {ROUTE_WORDS[route]} ({conf_route:.0%} sikker)."
                 + (" Ord som trakk i den retningen: " + ", ".join(f"«{w}»" for w in words) + "." if words else ""),
@@ -182,7 +181,7 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
             if spec.get("description"):
                 add("route", "policy", "route_rule", f"Retningslinjen: {spec['label']} – {spec['description']}")
         if route in ("service_question", "light_case", "formal_inquiry", "correction"):
-            for svc, s, e, word in tp.match_services(norm.text, a.tokens)[:1]:
+            for svc, s, e, word in tp.match_services(norm.text, analysis=a)[:1]:
                 link = svc.get("form") if route == "formal_inquiry" and svc.get("form") else svc.get("link", "")
                 add("route", "policy", "service", f"Gjelder tjenesten «{svc['name']}»" + (f" – lenke: {link}" if link
                                                                                           else "") + ".",
@@ -241,10 +240,9 @@ def _supporting(a, by_kind, add, span, norm):
 def _word_spans(a: Analysis, words: list[str]) -> list[list[int]]:
     out = []
     for w in words:
-        for tok, s, e in a.tokens:
-            if tok == w:
-                out.append(list(a.norm.span(s, e)))
-                break
+        sp = a.find_word(w)
+        if sp:
+            out.append(list(a.norm.span(*sp)))
     return out
 
 

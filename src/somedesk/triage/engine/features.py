@@ -31,6 +31,7 @@ class Analysis:
     flags: set[str] = field(default_factory=set)
     words: list[str] = field(default_factory=list)  # lower-case word tokens of the normalised text
     _spans: list[tuple[str, int, int]] | None = None
+    _low: str | None = None
 
     @property
     def tokens(self) -> list[tuple[str, int, int]]:
@@ -38,6 +39,26 @@ class Analysis:
         if self._spans is None:
             self._spans = [(m.group().lower(), m.start(), m.end()) for m in WORD_RE.finditer(self.norm.text)]
         return self._spans
+
+    def find_word(self, word: str) -> tuple[int, int] | None:
+        """Span (in the normalised text) of the first whole-word occurrence of a lower-case word."""
+        text = self.norm.text
+        low = self._low if self._low is not None else text.lower()
+        self._low = low
+        if len(low) != len(text):
+            for w, s, e in self.tokens:
+                if w == word:
+                    return s, e
+            return None
+        i = low.find(word)
+        n = len(word)
+        while i >= 0:
+            before = low[i - 1] if i else " "
+            after = low[i + n] if i + n < len(low) else " "
+            if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+                return i, i + n
+            i = low.find(word, i + 1)
+        return None
 
     def word_hits(self, kind: str, words) -> list[D.Hit]:
         return [D.Hit(kind, s, e, w) for w, s, e in self.tokens if w in words]
@@ -202,12 +223,18 @@ def features(a: Analysis) -> Counter:
 
 
 def tfidf(feats: Counter, vocab: dict[str, int], idf) -> tuple[list[int], list[float]]:
-    """Binary TF times IDF, L2-normalised, restricted to the vocabulary (comments are short)."""
+    """x_f = c_f * idf_f / sqrt(sum_f c_f * idf_f^2), restricted to the vocabulary.
+
+    The norm counts every occurrence once (the square root of counts, not of squared counts), which makes
+    the vector a sum of per-token parts: decide() caches each token's part (see Models.scores_for).
+    """
     idx, vals = [], []
-    for f in feats:
+    sq = 0.0
+    for f, c in feats.items():
         j = vocab.get(f)
         if j is not None:
             idx.append(j)
-            vals.append(idf[j])
-    norm = math.sqrt(sum(v * v for v in vals)) or 1.0
+            vals.append(c * idf[j])
+            sq += c * idf[j] * idf[j]
+    norm = math.sqrt(sq) or 1.0
     return idx, [v / norm for v in vals]

@@ -51,7 +51,7 @@ class Models:
         self.idf = idf.tolist()
         self.idf_np = idf
         self.idf32 = idf.astype(np.float32)
-        self._tok_cache: dict[str, list[int]] = {}
+        self._tok_cache: dict[str, tuple] = {}
         self.heads = {h["name"]: Head(h["name"], h["classes"], h["start"], h["end"]) for h in self.meta["heads"]}
         self.aux_end = self.meta["aux_end"]
         self.thresholds = self.meta.get("thresholds", {})
@@ -63,49 +63,72 @@ class Models:
         # reverse vocabulary for evidence (word features only)
         self.word_feature = {i: f[2:] for f, i in self.vocab.items()
                              if f.startswith("w=") and f[2:].isalpha() and len(f) > 4 and f[2:] not in _MASK_WORDS}
-        self.is_word = np.zeros(len(self.W), dtype=bool)
-        self.is_word[list(self.word_feature)] = True
+        self.idfW = self.W * self.idf32[:, None]
+        self.idf2 = (self.idf_np * self.idf_np).astype(np.float32)
+        self._zero = np.zeros(self.W.shape[1], dtype=np.float32)
 
-    def vectorise(self, a) -> tuple[np.ndarray, np.ndarray]:
-        """Fast path of features() + tfidf(): token features are looked up once per distinct token."""
+    def _token_entry(self, tok: str):
+        """(sum of idf-weighted weight rows, sum of squared idf, id of the word feature) for one token."""
+        vocab = self.vocab
+        ids = [j for j in (vocab.get(f) for f in token_features(tok)) if j is not None]
+        if ids:
+            vec = self.idfW[ids].sum(axis=0)
+            sq = float(self.idf2[ids].sum())
+        else:
+            vec, sq = self._zero, 0.0
+        wid = vocab.get("w=" + tok, -1)
+        entry = (vec, sq, wid if wid in self.word_feature else -1)
+        if len(self._tok_cache) > 150_000:
+            self._tok_cache.clear()
+        self._tok_cache[tok] = entry
+        return entry
+
+    def scores_for(self, a):
+        """Scores of one analysed comment.
+
+        Exactly the training transform x_f = c_f * idf_f / sqrt(sum_f c_f * idf_f^2), computed as a sum of
+        per-token contributions that are cached, so a known word costs one dictionary look-up.
+        """
         vocab = self.vocab
         cache = self._tok_cache
-        ids: set[int] = set()
+        vecs = []
+        sq = 0.0
+        extra: list[int] = []
+        words: list[tuple[int, str]] = []
         prev = "<s>"
         for tok in model_tokens(a):
-            c = cache.get(tok)
-            if c is None:
-                c = [j for j in (vocab.get(f) for f in token_features(tok)) if j is not None]
-                if len(cache) > 300_000:
-                    cache.clear()
-                cache[tok] = c
-            ids.update(c)
+            e = cache.get(tok)
+            if e is None:
+                e = self._token_entry(tok)
+            vecs.append(e[0])
+            sq += e[1]
+            if e[2] >= 0:
+                words.append((e[2], tok))
             j = vocab.get("b=" + prev + "_" + tok)
             if j is not None:
-                ids.add(j)
+                extra.append(j)
             prev = tok
         for fl in a.flags:
             j = vocab.get("f=" + fl)
             if j is not None:
-                ids.add(j)
-        if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        idx = np.fromiter(ids, dtype=np.int64, count=len(ids))
-        vals = self.idf32[idx]
-        vals /= np.sqrt(np.dot(vals, vals))
-        return idx, vals
-
-    def scores_for(self, a):
-        idx, v = self.vectorise(a)
-        return self._scores(idx, v)
+                extra.append(j)
+        if extra:
+            vecs.append(self.idfW[extra].sum(axis=0))
+            sq += float(self.idf2[extra].sum())
+        if sq > 0:
+            s = np.add.reduce(vecs) / math.sqrt(sq) + self.b
+        else:
+            s = self.b.copy()
+        return self._finish(s, words)
 
     def scores(self, feats):
-        """Slow reference path (training code path): features() -> tfidf() -> scores."""
+        """Reference path (the training code path): features() -> tfidf() -> scores."""
         idx, vals = tfidf(feats, self.vocab, self.idf)
-        return self._scores(np.asarray(idx, dtype=np.int64), np.asarray(vals, dtype=np.float32))
+        idx = np.asarray(idx, dtype=np.int64)
+        s = np.asarray(vals, dtype=np.float32) @ self.W[idx] + self.b if len(idx) else self.b.copy()
+        return self._finish(s, [])
 
-    def _scores(self, idx: np.ndarray, v: np.ndarray):
-        s = v @ self.W[idx] + self.b if len(idx) else self.b.copy()
+    def _finish(self, s: np.ndarray, words):
         aux = self._aux_probs(s)
         s[self.aux_end:] += aux @ self.V
         sl = s.tolist()
@@ -116,7 +139,7 @@ class Models:
             e = [math.exp(x - m) for x in seg]
             tot = sum(e)
             probs[name] = [x / tot for x in e]
-        return probs, idx, v
+        return probs, words
 
     def _aux_probs(self, s: np.ndarray) -> np.ndarray:
         out = []
@@ -135,21 +158,22 @@ class Models:
     def predict(self, analysis):
         return self.scores_for(analysis)
 
-    def evidence(self, head: str, cls: str, idx: list[int], vals: np.ndarray, k: int = 3) -> list[str]:
-        """The word features that pushed ``head`` most towards ``cls``."""
+    def evidence(self, head: str, cls: str, words: list[tuple[int, str]], k: int = 3) -> list[str]:
+        """The words of the comment that pushed ``head`` most towards ``cls``."""
+        if not words:
+            return []
         h = self.heads[head]
-        if not len(idx):
-            return []
         c = h.start + h.classes.index(cls)
-        mask = self.is_word[idx]
-        widx = idx[mask]
-        if not len(widx):
-            return []
-        contrib = vals[mask] * self.W[widx, c]
-        order = np.argsort(-contrib)[:k].tolist()
-        cl = contrib.tolist()
-        wl = widx.tolist()
-        return [self.word_feature[wl[o]] for o in order if cl[o] > 0]
+        wids = [w for w, _ in words]
+        contrib = self.idfW[wids, c].tolist()
+        best = sorted(zip(contrib, [t for _, t in words]), reverse=True)
+        out = []
+        for val, tok in best:
+            if val <= 0 or len(out) >= k:
+                break
+            if tok not in out:
+                out.append(tok)
+        return out
 
 
 _MASK_WORDS = {"fnrnummer", "telefonnummer", "epostadresse", "lenke", "personnavn", "politikernavn", "svindellenke",

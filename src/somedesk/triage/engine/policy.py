@@ -158,28 +158,44 @@ class TriagePolicy:
     services: list[dict]
     service_res: list[tuple[dict, re.Pattern]] = field(default_factory=list)
     service_lex: object = None
+    _by_key: dict = field(default_factory=dict)
     service_multi: list = field(default_factory=list)
     politician_tokens: frozenset[str] = frozenset()
     party_tokens: frozenset[str] = frozenset()
 
-    def match_services(self, text: str, tokens=None) -> list[tuple[dict, int, int, str]]:
+    def match_services(self, text: str, analysis=None) -> list[tuple[dict, int, int, str]]:
         """Services whose keywords occur in the text, best (most keyword hits) first."""
-        if tokens is None:
-            tokens = [(m.group().lower(), m.start(), m.end()) for m in re.finditer(r"\w+", text)]
-        words = [t[0] for t in tokens]
+        if analysis is not None:
+            words = analysis.words
+        else:
+            words = re.findall(r"\w+", text.lower())
         found: dict[str, list] = {}
         for key, ws in self.service_lex.scan(words).items():
-            found[key] = [(s, e, w) for w, s, e in tokens if w in ws]
+            found[key] = sorted(ws)
         wordset = set(words)
+        multi: dict[str, tuple[int, int, str]] = {}
         for key, first, pat in self.service_multi:
             if key in found and len(found[key]) > 2:
                 continue
             if first in wordset:
-                for m in pat.finditer(text):
-                    found.setdefault(key, []).append((m.start(), m.end(), m.group()))
-        by_key = {s["key"]: s for s in self.services}
-        ranked = sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[1][0][0]))
-        return [(by_key[k], v[0][0], v[0][1], v[0][2]) for k, v in ranked]
+                m = pat.search(text)
+                if m:
+                    found.setdefault(key, []).append(m.group().lower())
+                    multi.setdefault(key, (m.start(), m.end(), m.group()))
+        by_key = self._by_key
+        out = []
+        for key, ws in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            if key in multi:
+                s, e, w = multi[key]
+            else:
+                w = ws[0]
+                sp = analysis.find_word(w) if analysis is not None else None
+                if sp is None:
+                    m = re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text, re.IGNORECASE)
+                    sp = (m.start(), m.end()) if m else (0, 0)
+                s, e = sp
+            out.append((by_key[key], s, e, w))
+        return out
 
 
 def compile_policy(policy: Policy | None = None) -> TriagePolicy:
@@ -229,4 +245,5 @@ def compile_policy(policy: Policy | None = None) -> TriagePolicy:
             elif words:
                 tp.service_multi.append((s["key"], words[0], _word_alternation([kw], inflect=True)))
     tp.service_lex = Lexicon(single)
+    tp._by_key = {s["key"]: s for s in services}
     return tp
