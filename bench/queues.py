@@ -40,12 +40,9 @@ WORDS = (
 
 
 def pg_admin(url: str, sql: str) -> None:
-    from urllib.parse import urlparse
-
     import psycopg
 
-    parts = urlparse(url)
-    admin = parts._replace(path="/postgres").geturl()
+    admin = url.split("?", 1)[0].rsplit("/", 1)[0] + "/postgres"  # the maintenance database, same server
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql)
 

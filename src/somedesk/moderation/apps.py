@@ -27,7 +27,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self):
         # Connected after triage's receiver (triage is earlier in INSTALLED_APPS): see receivers.py.
-        from somedesk.moderation import receivers
+        from somedesk.moderation import checks, receivers  # noqa: F401  (checks register themselves)
 
         receivers.connect()
 
