@@ -163,3 +163,15 @@ def test_export_fails_loudly(org, closed_cases, tmp_path):
     obj.path.write_bytes(b"%PDF-1.7 damaged")
     with pytest.raises(ExportError, match="SHA-256"):
         export(org, tmp_path / "second")
+
+
+def test_check_runs_on_a_foreign_extraction():
+    """Arkade's own (v3.1) test extraction: its ADDML checksums were computed on CRLF copies, so N5.02
+    must fail as the sample README says, and its dummy counts must be reported."""
+    sample = Path("/work/shared/noark5/sample/arkade5-n5-extraction")
+    if not sample.is_dir():
+        pytest.skip("shared sample not available")
+    report = check_extraction(sample)
+    failed = {r.id for r in report.failures()}
+    assert {"N5.02", "N5.16", "N5.28"} <= failed
+    assert "N5.03" not in failed  # valid against the schemas it ships

@@ -388,10 +388,11 @@ def _check_sequence(r: CheckResult, numbers: list[tuple[int, int]], what: str) -
             if n > 1:
                 r.fail(f"{what} {year}/{seq} occurs {n} times")
         unique = sorted(counts)
-        missing = sorted(set(range(unique[0], unique[-1] + 1)) - set(unique))
-        if missing:
-            shown = ", ".join(f"{year}/{m}" for m in missing[:10])
-            r.fail(f"{what} numbers missing in {year}: {shown}{' …' if len(missing) > 10 else ''}")
+        gaps = [(a + 1, b - 1) for a, b in zip(unique, unique[1:], strict=False) if b - a > 1]
+        if gaps:
+            shown = ", ".join(f"{year}/{lo}" if lo == hi else f"{year}/{lo}–{hi}" for lo, hi in gaps[:10])
+            missing = sum(hi - lo + 1 for lo, hi in gaps)
+            r.fail(f"{what} numbers missing in {year} ({missing}): {shown}{' …' if len(gaps) > 10 else ''}")
 
 
 @dataclass
