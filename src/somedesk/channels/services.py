@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -454,7 +455,7 @@ def _raw_event_commit(event_id, deliveries, channels, problems) -> str:
     return "applied" if not waiting else ("partial" if applied_any else "waiting")
 
 
-DRAIN_LIMIT = 500
+DRAIN_LIMIT = 100  # events per transaction: short enough that webhook writes never wait long
 
 
 def raw_events_drain(limit: int = DRAIN_LIMIT) -> int:
@@ -467,6 +468,28 @@ def raw_events_drain(limit: int = DRAIN_LIMIT) -> int:
     drains skip each other's locked rows, on SQLite the IMMEDIATE transaction serialises them.
     Events that need the network (IG mentions) or a channel that is not connected go one by one
     through ``raw_event_apply`` afterwards."""
+    # One drain per process at a time: a second thread only asks the running one to go round again,
+    # instead of queueing on the database's write lock (SQLite's busy handler sleeps in steps).
+    _drain_again.set()
+    total = 0
+    while True:
+        if not _drain_lock.acquire(blocking=False):
+            return total
+        try:
+            while _drain_again.is_set():
+                _drain_again.clear()
+                total += _drain_all(limit)
+        finally:
+            _drain_lock.release()
+        if not _drain_again.is_set():
+            return total
+
+
+_drain_lock = threading.Lock()
+_drain_again = threading.Event()
+
+
+def _drain_all(limit: int) -> int:
     total = 0
     while True:
         applied, leftovers = _drain_once(limit)
