@@ -16,6 +16,7 @@ the PRONOM id goes in formatDetaljer. Only closed cases (saksstatus Avsluttet/Ut
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 from dataclasses import dataclass, field
@@ -215,8 +216,7 @@ def export(organisation, out: Path, *, date_from: date | None = None, date_to: d
 
     _write_arkivstruktur(out, arkiv, cases, result, exported_by, now, progress)
     _write_endringslogg(out, organisation, cases, result)
-    _write_journal(out, "loependeJournal.xml", NS_LOEPENDE, organisation, journalposts, result, public=False)
-    _write_journal(out, "offentligJournal.xml", NS_OFFENTLIG, organisation, journalposts, result, public=True)
+    _write_journals(out, organisation, journalposts, result)
 
     if validate:
         for name, (schema, _ns) in XML_FILES.items():
@@ -529,17 +529,19 @@ JOURNAL_FIELDS = ("id", "system_id", "journalaar", "journalsekvensnummer", "jour
                   "saksmappe__klasse__tittel")
 
 
-def _write_journal(out: Path, filename: str, ns: str, organisation, journalposts, result: ExportResult, *,
-                   public: bool) -> None:
+def _write_journals(out: Path, organisation, journalposts, result: ExportResult) -> None:
+    """loependeJournal.xml and offentligJournal.xml in one pass over the journalposts."""
     total = journalposts.count()
-    schema = XML_FILES[filename][0]
-    b = _TreeBuilder(ns)
-    with etree.xmlfile(str(out / filename), encoding="utf-8") as xf:
-        xf.write_declaration()
-        w = Writer(xf, ns)
-        root = "offentligJournal" if public else "loependeJournal"
-        with xf.element(w.tag(root), nsmap={None: ns, "xsi": XSI},
-                        attrib={f"{{{XSI}}}schemaLocation": f"{ns} {schema}"}):
+    targets = [("loependeJournal.xml", NS_LOEPENDE, "loependeJournal", False),
+               ("offentligJournal.xml", NS_OFFENTLIG, "offentligJournal", True)]
+    with contextlib.ExitStack() as stack:
+        streams = []
+        for filename, ns, root, public in targets:
+            xf = stack.enter_context(etree.xmlfile(str(out / filename), encoding="utf-8"))
+            xf.write_declaration()
+            w = Writer(xf, ns)
+            stack.enter_context(xf.element(w.tag(root), nsmap={None: ns, "xsi": XSI},
+                                           attrib={f"{{{XSI}}}schemaLocation": f"{ns} {XML_FILES[filename][0]}"}))
             w.newline()
             with w.element("journalhode"):
                 w.leaf("journalStartDato", result.start)
@@ -549,12 +551,15 @@ def _write_journal(out: Path, filename: str, ns: str, organisation, journalposts
                     w.leaf("arkivskaperID", organisation.org_number)
                     w.leaf("arkivskaperNavn", organisation.name)
             w.newline()
-            for chunk in _keyset(journalposts, ("journalaar", "journalsekvensnummer"), JOURNAL_FIELDS):
-                kps = _grouped(Korrespondansepart.objects.filter(journalpost_id__in=[jp["id"] for jp in chunk])
-                               .order_by("id").values(*KP_FIELDS), "journalpost_id")
-                for jp in chunk:
-                    xf.write(_journal_element(b, jp, kps.get(jp["id"], []), public))
-                    w.newline()
+            streams.append((xf, _TreeBuilder(ns), public))
+        for chunk in _keyset(journalposts, ("journalaar", "journalsekvensnummer"), JOURNAL_FIELDS):
+            kps = _grouped(Korrespondansepart.objects.filter(journalpost_id__in=[jp["id"] for jp in chunk])
+                           .order_by("id").values(*KP_FIELDS), "journalpost_id")
+            for jp in chunk:
+                parts = kps.get(jp["id"], [])
+                for xf, builder, public in streams:
+                    xf.write(_journal_element(builder, jp, parts, public))
+                    xf.write("\n")
 
 
 def _journal_element(b: _TreeBuilder, jp: dict, kps: list, public: bool):
