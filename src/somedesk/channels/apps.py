@@ -16,6 +16,9 @@ class ChannelsConfig(AppConfig):
         "leder": {"channels.view_channelconnection"},
     }
 
+    def ready(self):
+        from somedesk.channels import checks  # noqa: F401  (registers the system checks)
+
     def demo_load(self, organisation, stdout):
         """Give the demo's channels a connection in webhook-less mode, so `make demo` shows the status
         page; with the fake Graph API running, `somedesk channel reconnect` gives them tokens."""
