@@ -127,3 +127,18 @@ def test_empty_text_is_kept_without_a_case():
 def test_decide_accepts_post_and_channel_and_reports_versions():
     d = decide("Når er fristen?", post="Søk om barnehageplass innen 1. mars", channel="facebook")
     assert d["model_version"].startswith("triage-") and d["policy_version"]
+
+
+def test_the_fast_scoring_path_equals_the_training_transform():
+    from somedesk.triage.engine import get_engine
+    from somedesk.triage.engine.features import analyse, features
+
+    eng = get_engine()
+    texts = ["Når åpner biblioteket på lørdager?", "Søppel søppel søppel!!! Ingen tømming på 3 uker",
+             "Ordfører Ingrid Solheim må svare: hvorfor stemte dere for nedleggelse?", "😡", "a", BAD["html"]]
+    for t in texts:
+        a = analyse(t, eng.policy, eng.models.resources)
+        slow, _ = eng.models.scores(features(a))
+        fast, _ = eng.models.scores_for(a)
+        for head in slow:
+            assert slow[head] == pytest.approx(fast[head], abs=1e-4)

@@ -55,21 +55,19 @@ def evaluate_rows(rows: list[dict], engine=None, worst: int = 15) -> dict:
     st = report["fields"]["sentiment"]["per_label"]
     s["sentiment_macro_f1"] = round(sum(v["f1"] for v in st.values()) / max(1, len(st)), 4)
     s["reply_accuracy"] = report["fields"]["reply"]["accuracy"]
-    # identity numbers: a gold personal_data comment whose text holds a valid number must be hit
-    from .features import analyse
+    # identity numbers: gold = labelled personal_data and the text holds 11 digits in one run (any layout)
+    import re
 
+    from .text import normalise
+
+    run11 = re.compile(r"(?<!\d)(?:\d[ .\-]{0,2}){10}\d(?!\d)")
     id_gold = id_hit = id_false = 0
     for r, p in zip(rows, preds):
         has = any(x["code"] == "identity_number" for x in p["reasons"])
-        a = analyse(r.get("text", ""), eng.policy, None)
-        # gold: labelled personal_data and the text holds an 11-digit sequence (any layout)
-        digits = sum(c.isdigit() for c in a.norm.text)
-        gold_id = r.get("reason") == "personal_data" and digits >= 11 and any(
-            w in a.norm.text.lower() for w in ("fødselsnummer", "personnummer", "fnr", "d-nummer", "personnr")) or (
-            r.get("reason") == "personal_data" and has)
+        gold_id = r.get("reason") == "personal_data" and bool(run11.search(normalise(r.get("text") or "").text))
         id_gold += gold_id
         id_hit += gold_id and has
-        id_false += has and r.get("reason") != "personal_data"
+        id_false += has and not gold_id
     s["identity_number"] = {"gold": id_gold, "hit": id_hit, "false_hits": id_false,
                             "recall": round(id_hit / id_gold, 4) if id_gold else None}
     mistakes = []

@@ -192,16 +192,32 @@ def analyse(text: str | None, tpolicy=None, res: Resources | None = None) -> Ana
 
 
 def token_features(tok: str) -> list[str]:
-    """Features of one token: the word itself and its character 2-5-grams with word boundaries."""
+    """Features of one token: the word itself and its character 3-5-grams with word boundaries."""
     out = ["w=" + tok]
     if tok[0].isalnum() or tok[0] == "_":
         w = " " + tok[:30] + " "
         L = len(w)
-        for n in (2, 3, 4, 5):
+        for n in (3, 4, 5):
             if n > L:
                 break
             for i in range(L - n + 1):
                 out.append("c=" + w[i:i + n])
+    return out
+
+
+def pair_features(a: str, b: str) -> list[str]:
+    """Features of two adjacent tokens: the bigram and the character 3-5-grams across the gap."""
+    out = ["b=" + a + "_" + b]
+    if a == "<s>":
+        return out
+    left = a[-4:]
+    s = left + " " + b[:4]
+    k = len(left)
+    L = len(s)
+    for n in (3, 4, 5):
+        for i in range(max(0, k - n + 2), k):
+            if i + n <= L:
+                out.append("x=" + s[i:i + n])
     return out
 
 
@@ -212,11 +228,12 @@ def model_tokens(a: Analysis) -> list[str]:
 def features(a: Analysis) -> Counter:
     """Sparse features: word 1-2-grams, character 2-5-grams within words, and detector flags."""
     feats: Counter = Counter()
-    prev = "<s>"
+    prev2 = prev = "<s>"
     for tok in model_tokens(a):
         feats.update(token_features(tok))
-        feats["b=" + prev + "_" + tok] += 1
-        prev = tok
+        feats.update(pair_features(prev, tok))
+        feats["t=" + prev2 + "_" + prev + "_" + tok] += 1
+        prev2, prev = prev, tok
     for fl in a.flags:
         feats["f=" + fl] += 1
     return feats

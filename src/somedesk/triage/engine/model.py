@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import Resources, features, model_tokens, tfidf, token_features
+from .features import Resources, model_tokens, pair_features, tfidf, token_features
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "models_data"
 
@@ -52,6 +52,7 @@ class Models:
         self.idf_np = idf
         self.idf32 = idf.astype(np.float32)
         self._tok_cache: dict[str, tuple] = {}
+        self._pair_cache: dict[str, list[int]] = {}
         self.heads = {h["name"]: Head(h["name"], h["classes"], h["start"], h["end"]) for h in self.meta["heads"]}
         self.aux_end = self.meta["aux_end"]
         self.thresholds = self.meta.get("thresholds", {})
@@ -95,7 +96,8 @@ class Models:
         sq = 0.0
         extra: list[int] = []
         words: list[tuple[int, str]] = []
-        prev = "<s>"
+        pairs = self._pair_cache
+        prev2 = prev = "<s>"
         for tok in model_tokens(a):
             e = cache.get(tok)
             if e is None:
@@ -104,10 +106,18 @@ class Models:
             sq += e[1]
             if e[2] >= 0:
                 words.append((e[2], tok))
-            j = vocab.get("b=" + prev + "_" + tok)
+            key = prev + "\x00" + tok
+            p = pairs.get(key)
+            if p is None:
+                p = [j for j in (vocab.get(f) for f in pair_features(prev, tok)) if j is not None]
+                if len(pairs) > 200_000:
+                    pairs.clear()
+                pairs[key] = p
+            extra.extend(p)
+            j = vocab.get("t=" + prev2 + "_" + prev + "_" + tok)
             if j is not None:
                 extra.append(j)
-            prev = tok
+            prev2, prev = prev, tok
         for fl in a.flags:
             j = vocab.get("f=" + fl)
             if j is not None:
