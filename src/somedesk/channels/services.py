@@ -621,6 +621,9 @@ def channel_poll(channel, *, days: int | None = None, max_pages: int = POLL_MAX_
     started = timezone.now()
     window = timedelta(days=days or POLL_WINDOW_DAYS)
     since = started - window
+    if not ChannelConnection.objects.filter(channel=channel).exclude(token_encrypted="").exists():
+        result.stopped = "no_token"  # never connected: nothing to call with (not an expired token)
+        return result
     adapter = get_adapter(channel)
     try:
         posts_cursor, _c = SyncCursor.objects.get_or_create(channel=channel, key="posts")
