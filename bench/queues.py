@@ -52,15 +52,29 @@ def main() -> None:
     ap.add_argument("--comments", type=int, default=1_000_000)
     ap.add_argument("--requests", type=int, default=40)
     ap.add_argument("--database-url", default="")
+    ap.add_argument(
+        "--reuse-sqlite", default="", help="measure an SQLite file filled by an earlier --keep run"
+    )
+    ap.add_argument("--keep", action="store_true", help="keep the SQLite file (its path is printed)")
+    ap.add_argument(
+        "--priority",
+        action="store_true",
+        help="raise this process's (and its PostgreSQL backend's) CPU priority, so a shared, busy "
+        "machine measures the code rather than other jobs (needs root)",
+    )
     args = ap.parse_args()
+    if args.priority:
+        os.setpriority(os.PRIO_PROCESS, 0, -15)
 
     tmp = tempfile.mkdtemp(prefix="bench_queues_")
-    url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
+    url = args.database_url or f"sqlite:///{args.reuse_sqlite or tmp + '/bench.sqlite3'}"
     is_pg = url.startswith("postgres")
     dbname = url.rsplit("/", 1)[-1].split("?")[0]
     if is_pg:
         pg_admin(url, f'DROP DATABASE IF EXISTS "{dbname}"')
         pg_admin(url, f'CREATE DATABASE "{dbname}"')
+    elif args.keep:
+        print(f"SQLite file kept: {url[len('sqlite:///') :]}")
     os.environ["DATABASE_URL"] = url
     os.environ["SOMEDESK_VAR_DIR"] = tmp
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "somedesk.settings")
@@ -68,6 +82,10 @@ def main() -> None:
     try:
         result = run(args, is_pg)
     finally:
+        if not is_pg and not args.keep and not args.reuse_sqlite:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
         if is_pg:
             from django.db import connections
 
@@ -80,9 +98,23 @@ def run(args, is_pg: bool) -> dict:
     import django
 
     django.setup()
+    from django.db import connection
+
+    from somedesk.accounts.models import User
+
+    fill_s = 0.0
+    if not args.reuse_sqlite:
+        fill_s = fill(args, is_pg)
+    if args.priority and is_pg:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            os.setpriority(os.PRIO_PROCESS, cur.fetchone()[0], -15)
+    return measure(args, User.objects.get(username="siri"), fill_s)
+
+
+def fill(args, is_pg: bool) -> float:
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -235,7 +267,18 @@ def run(args, is_pg: bool) -> dict:
         cur.execute("ANALYZE")
         if is_pg:
             cur.execute("VACUUM ANALYZE") if connection.connection.autocommit else None
-    fill_s = time.perf_counter() - t0
+    return time.perf_counter() - t0
+
+
+def measure(args, user, fill_s: float) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from somedesk.inbox.models import Comment
+    from somedesk.replies.models import DeskItem
+
+    n = Comment.objects.count()
     n_items = DeskItem.objects.count()
     n_open = DeskItem.objects.filter(is_open=True).count()
 
@@ -253,29 +296,33 @@ def run(args, is_pg: bool) -> dict:
         }
     )
     figures = {}
-    from django.test.utils import CaptureQueriesContext
-
     for name, path in pages.items():
         with CaptureQueriesContext(connection) as queries:
             resp = client.get(path)
+        n_queries = len(queries.captured_queries)
         assert resp.status_code == 200, (path, resp.status_code)
         if os.environ.get("BENCH_SQL"):
             for q in queries.captured_queries:
                 print(f"  {q['time']}s {q['sql'][:200]}")
-        times = []
+        times, cpu = [], []
         for _ in range(args.requests):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             resp = client.get(path)
             times.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
             assert resp.status_code == 200
         times.sort()
+        cpu.sort()
+        p95 = min(len(times) - 1, int(0.95 * len(times)))
         figures[name] = {
-            "queries": len(queries.captured_queries),
+            "queries": n_queries,
             "p50_ms": round(times[len(times) // 2], 1),
-            "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
+            "p95_ms": round(times[p95], 1),
+            "cpu_p95_ms": round(cpu[p95], 1),
         }
         print(
-            f"{name:22s} {len(queries.captured_queries):3d} queries  p50 {figures[name]['p50_ms']:7.1f} ms   p95 {figures[name]['p95_ms']:7.1f} ms"
+            f"{name:22s} {n_queries:3d} queries  p50 {figures[name]['p50_ms']:7.1f} ms   "
+            f"p95 {figures[name]['p95_ms']:7.1f} ms   (process CPU p95 {figures[name]['cpu_p95_ms']:6.1f} ms)"
         )
     worst = max(v["p95_ms"] for v in figures.values())
     print(
@@ -288,6 +335,8 @@ def run(args, is_pg: bool) -> dict:
         "desk_items": n_items,
         "open_items": n_open,
         "requests_per_page": args.requests,
+        "load_average": round(os.getloadavg()[0], 1),
+        "priority_raised": bool(args.priority),
         "pages": figures,
         "worst_p95_ms": worst,
         "target_p95_ms": 150,

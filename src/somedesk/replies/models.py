@@ -28,7 +28,9 @@ class DeskItem(models.Model):
     reply_rule = models.CharField(_("svarregel"), max_length=10)  # required / thank / try
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
     # Kept in step with status by save(): one equality column lets the open queues use one index range.
-    is_open = models.BooleanField(default=True)
+    # 0/1 rather than a BooleanField: Django writes `is_open=True` as a bare column in WHERE, which
+    # SQLite cannot match to the equality part of an index (it scans the table); `= 1` uses the index.
+    is_open = models.PositiveSmallIntegerField(default=1)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -70,7 +72,7 @@ class DeskItem(models.Model):
         return f"{self.get_status_display()}: {self.comment_id}"
 
     def save(self, *args, **kwargs):
-        self.is_open = self.status in self.OPEN_STATUSES
+        self.is_open = int(self.status in self.OPEN_STATUSES)
         if kwargs.get("update_fields") is not None and "status" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "is_open"}
         super().save(*args, **kwargs)
