@@ -129,3 +129,29 @@ def test_queue_needs_permission(client, arkivar, local_channel):
     assert client.get("/svar/ko/svar/").status_code == 200  # may look
     comment = store_comment(local_channel, "Hei?", created=oslo(2026, 11, 20, 10))
     assert client.post(f"/svar/kommentar/{comment.pk}/ta/").status_code == 403  # may not work on it
+
+
+@pytest.mark.django_db
+def test_queue_queries_are_index_range_scans(servicetorg):
+    """Each queue reads one range of one DeskItem index (no table scan, no sort), on SQLite and PostgreSQL."""
+    from django.db import connection
+
+    from somedesk.replies.models import DeskItem
+
+    wanted = {"svar": "desk_open_due", "politisk": "desk_route_due", "mine": "desk_mine_due"}
+    for key, index in wanted.items():
+        if key == "mine":
+            qs = DeskItem.objects.filter(assignee=servicetorg, is_open=True)
+        elif key == "politisk":
+            qs = DeskItem.objects.filter(
+                organisation_id=servicetorg.organisation_id, is_open=True, route="political"
+            )
+        else:
+            qs = DeskItem.objects.filter(organisation_id=servicetorg.organisation_id, is_open=True)
+        sql, params = qs.order_by("due_at", "comment_id").values_list("pk")[:51].query.sql_with_params()
+        assert '"is_open" = %s' in sql  # an equality the index can use, not a bare boolean column
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert index in plan and "TEMP B-TREE" not in plan, plan
