@@ -89,7 +89,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--web-workers", type=int, default=2)
-    parser.add_argument("--drain-timeout", type=float, default=30)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--drain-timeout", type=float, default=60)
+    parser.add_argument("--channels-only", action="store_true",
+                        help="diagnostic: the worker runs without other apps' comments_stored receivers "
+                             "(triage, moderation, replies), measuring the channels path alone")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
@@ -113,8 +117,16 @@ def main() -> None:
             env=env, check=True)
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         procs.append(subprocess.Popen([py, "-m", "somedesk", "serve", "--bind", f"127.0.0.1:{port}",
-                                       "--workers", str(args.web_workers), "--threads", "4"], env=env, **quiet))
-        procs.append(subprocess.Popen([py, "-m", "somedesk", "worker", "--workers", "2"], env=env, **quiet))
+                                       "--workers", str(args.web_workers), "--threads", str(args.threads)], env=env, **quiet))
+        if args.channels_only:
+            worker = [py, "-c", (
+                "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','somedesk.settings');django.setup();"
+                "from somedesk.inbox.signals import comments_stored;comments_stored.receivers.clear();"
+                "comments_stored.sender_receivers_cache.clear();"
+                "from django.core.management import call_command;call_command('worker', workers=2)")]
+        else:
+            worker = [py, "-m", "somedesk", "worker", "--workers", "2"]
+        procs.append(subprocess.Popen(worker, env=env, **quiet))
         url = f"http://127.0.0.1:{port}/webhooks/facebook/"
         deadline = time.monotonic() + 30
         while True:
@@ -130,6 +142,7 @@ def main() -> None:
         sent_at: dict[str, float] = {}
         statuses: dict[int, int] = {}
         answered: list[float] = []
+        count_lock = threading.Lock()
         seen_at: dict[str, float] = {}
         stop = threading.Event()
 
@@ -163,8 +176,9 @@ def main() -> None:
                                                                  "Content-Type": "application/json"}).status_code
             except httpx.HTTPError:
                 status = 0
-            answered.append((time.perf_counter() - began) * 1000)
-            statuses[status] = statuses.get(status, 0) + 1
+            with count_lock:
+                answered.append((time.perf_counter() - began) * 1000)
+                statuses[status] = statuses.get(status, 0) + 1
 
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=32) as pool:
@@ -185,12 +199,12 @@ def main() -> None:
         con.close()
         latencies = [(seen_at[k] - sent_at[k]) * 1000 for k in sent_at if k in seen_at]
         lost = total - len([k for k in sent_at if k in seen_at])
-        print(f"database: {args.db}; rate {args.rate}/s for {args.seconds}s; sending took {send_seconds:.1f}s")
+        print(f"database: {args.db}{' (channels only)' if args.channels_only else ''}; rate {args.rate}/s for {args.seconds}s; sending took {send_seconds:.1f}s")
         print(f"HTTP statuses: {statuses}; answer time p50 {percentile(answered, 50):.1f} ms, "
               f"p99 {percentile(answered, 99):.1f} ms")
         print(f"p50 {percentile(latencies, 50):.1f} ms, p90 {percentile(latencies, 90):.1f} ms, "
               f"p99 {percentile(latencies, 99):.1f} ms, max {max(latencies):.1f} ms")
-        print(json.dumps({"db": args.db, "rate": args.rate, "seconds": args.seconds, "sent": total,
+        print(json.dumps({"db": args.db, "channels_only": args.channels_only, "rate": args.rate, "seconds": args.seconds, "sent": total,
                           "stored": stored, "lost": lost, "p50_ms": round(percentile(latencies, 50), 1),
                           "p99_ms": round(percentile(latencies, 99), 1), "max_ms": round(max(latencies), 1),
                           "http_200": statuses.get(200, 0),

@@ -48,6 +48,9 @@ class SyncCursor(models.Model):
         verbose_name = _("synkroniseringspunkt")
         verbose_name_plural = _("synkroniseringspunkter")
 
+    def __str__(self):
+        return f"{self.channel_id}:{self.key}"
+
 
 class OutgoingAction(models.Model):
     """Something somedesk asked a platform to do; its state is always visible to the user."""
@@ -113,6 +116,9 @@ class WebhookCounter(models.Model):
         verbose_name = _("webhook-teller")
         verbose_name_plural = _("webhook-tellere")
 
+    def __str__(self):
+        return f"{self.platform} {self.kind}: {self.count}"
+
 
 class LocalAction(models.Model):
     """What the `local` platform (demo and tests, no network) was asked to do."""
@@ -126,3 +132,6 @@ class LocalAction(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.target_external_id}"

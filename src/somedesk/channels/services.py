@@ -504,9 +504,9 @@ def _drain_once(limit: int) -> tuple[int, list[int]]:
     from django.db import connection
 
     from somedesk.channels.base import adapter_class
+    from somedesk.channels.types import Batch
     from somedesk.inbox.models import Channel, RawEvent
     from somedesk.inbox.services import ingest_batch
-    from somedesk.channels.types import Batch
 
     leftovers: list[int] = []
     with transaction.atomic():
