@@ -64,6 +64,9 @@ def setup_database(args):
             conn.execute("DROP DATABASE IF EXISTS bench_inbox")
             conn.execute("CREATE DATABASE bench_inbox")
         cleanup = lambda: _drop_pg(admin_url)  # noqa: E731
+    elif args.reuse:
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.reuse).resolve()}"
+        cleanup = lambda: None  # noqa: E731
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
         cleanup = lambda: None  # noqa: E731
@@ -189,6 +192,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file (printed) to inspect plans")
+    parser.add_argument("--reuse", help="time the pages on a SQLite file kept by an earlier --keep run")
     args = parser.parse_args()
     tmp, cleanup = setup_database(args)
     import django
@@ -208,12 +212,19 @@ def run(args) -> None:
 
     from somedesk.inbox.models import Comment
 
-    t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"migrated in {time.perf_counter() - t0:.0f} s")
-    t0 = time.perf_counter()
-    user = load(args.comments)
-    print(f"{connection.vendor}: loaded {Comment.objects.count():,} comments in {time.perf_counter() - t0:.0f} s")
+    if args.reuse:
+        from somedesk.accounts.models import User
+
+        user = User.objects.get(username="siri")
+        args.comments = Comment.objects.count()
+        print(f"{connection.vendor}: reusing {args.reuse} with {args.comments:,} comments")
+    else:
+        t0 = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"migrated in {time.perf_counter() - t0:.0f} s")
+        t0 = time.perf_counter()
+        user = load(args.comments)
+        print(f"{connection.vendor}: loaded {Comment.objects.count():,} comments in {time.perf_counter() - t0:.0f} s")
 
     from somedesk.inbox.selectors import encode_cursor
 

@@ -71,5 +71,28 @@ def test_an_edit_is_searchable_at_once(org, facebook, comments):
 
 @pytest.mark.skipif("connection.vendor != 'sqlite'")
 def test_the_fts5_expression_quotes_every_word():
-    assert fts5_query('bibliotek "OR" NEAR(x') == '"bibliotek"* "OR"* "NEAR"* "x"*'
+    assert fts5_query('bibliotek "OR" NEAR(x') == '"bibliotek" "OR" "NEAR" "x"'
     assert fts5_query("!!!") == ""
+
+
+def test_search_pages_walk_every_match_once_newest_received_first(org, facebook, other_channel):
+    ingest_batch(facebook, Batch(comments=[
+        CommentData(external_id=f"s{i}", post_external_id="P2", created_time=at(5, i % 24),
+                    text=("brøyting i Storgata" if i % 3 else "noe helt annet"),
+                    state="hidden" if i % 7 == 0 else "visible")
+        for i in range(120)]))
+    from somedesk.inbox.models import Comment
+    from somedesk.inbox.selectors import comment_page
+
+    for filters in (CommentFilters(q="brøyting"), CommentFilters(q="Storgata brøyting", platform_state="hidden")):
+        expected = list(comment_list(org, filters).values_list("pk", flat=True))
+        assert expected == sorted(expected, reverse=True) and expected
+        seen, cursor = [], ""
+        while True:
+            page = comment_page(org, filters, cursor=cursor, size=7)
+            seen.extend(c.pk for c in page.comments)
+            if not page.next_cursor:
+                break
+            cursor = page.next_cursor
+        assert seen == expected
+        assert set(Comment.objects.filter(pk__in=seen).values_list("text", flat=True)) == {"brøyting i Storgata"}

@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from somedesk.inbox.access import access_comment, access_post
 from somedesk.inbox.forms import CommentFilterForm
-from somedesk.inbox.selectors import comment_page, post_raw_events, post_thread
+from somedesk.inbox.selectors import comment_page, comment_rows_prefetch, post_raw_events, post_thread
 from somedesk.lib.permissions import require_permission
 
 
@@ -12,6 +12,7 @@ def comment_list(request):
     """The inbox: newest first, filters, search, keyset pages. An htmx request gets the rows only."""
     form = CommentFilterForm(request.GET or None, organisation=request.user.organisation)
     page = comment_page(request.user.organisation, form.filters(), cursor=request.GET.get("etter", ""))
+    comment_rows_prefetch(page.comments)
     context = {"form": form, "page": page, "next_query": _next_query(request.GET, page.next_cursor),
                "post": form.post_obj}
     if request.headers.get("HX-Request"):
@@ -41,9 +42,19 @@ def post_detail(request, pk):
 
 
 def _thread(request, post, highlight):
-    context = {"post": post, "nodes": post_thread(post), "highlight": highlight,
+    nodes = post_thread(post)
+    comment_rows_prefetch(_flatten(nodes))
+    context = {"post": post, "nodes": nodes, "highlight": highlight,
                "can_view_raw": request.user.has_perm("inbox.view_rawevent")}
     return render(request, "inbox/thread.html", context)
+
+
+def _flatten(nodes) -> list:
+    out = []
+    for node in nodes:
+        out.append(node.comment)
+        out.extend(_flatten(node.children))
+    return out
 
 
 @require_permission("inbox.view_rawevent")
