@@ -9,6 +9,7 @@ as LABELS.md says.
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 
@@ -169,6 +170,11 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
     if moderation == "remove":
         route, conf_route = "none", conf_mod
     else:
+        bias = models.thresholds.get("route_bias") or {}
+        if bias:
+            adj = [p * math.exp(bias.get(c, 0.0)) for c, p in zip(route_head.classes, p_route)]
+            tot = sum(adj)
+            p_route = [x / tot for x in adj]
         i = max(range(len(p_route)), key=p_route.__getitem__)
         route, conf_route = route_head.classes[i], float(p_route[i])
         if route != "none":

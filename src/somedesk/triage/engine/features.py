@@ -157,7 +157,15 @@ def analyse(text: str | None, tpolicy=None, res: Resources | None = None) -> Ana
     kinds = {h.kind for h in hits}
     f = a.flags
     f.update(kinds)
-    f.update(k for k in lex if k not in ("threat_trigger", "group"))
+    f.update(k for k in lex if k not in ("threat_trigger", "threat_cue"))
+    if "weapon" in f and ("first_person" in f or "second_person" in f or "threat_cue" in lex):
+        f.add("weapon+person")
+    if "threat_cue" in lex and "threat_trigger" in lex:
+        f.add("threat_cue+trigger")
+    if "group" in f:
+        for k in ("insult", "accuse", "profanity", "health"):
+            if k in f:
+                f.add("group+" + k)
     for h in links:
         if h.extra.get("scam"):
             f.add("scam_link")

@@ -73,7 +73,19 @@ LISTS: dict[str, list[str]] = {
         "henge*", "henges", "voldta*", "slakte*", "halshugg*", "skalle", "bryte", "bor", "bur", "pass", "kule*",
         "bombe*", "svi", "angre", "dø", "døy", "juling", "trynet", "død", "unngjelde",
     ],
+    "weapon": [
+        "øks*", "kniv*", "gevær*", "hagle*", "pistol*", "våpen*", "bensin*", "molotov*", "bombe*", "sprengstoff*",
+        "balltre*", "jernstang*", "rifle*", "skytevåpen*", "machete*", "kølle*", "flammekaster*", "dynamitt*",
+        "ammunisjon*", "tennstikk*", "fyrstikk*", "lighter", "bat", "slagvåpen*",
+    ],
+    "threat_cue": [
+        "lover", "lovar", "konsekvens*", "ellers", "elles", "trygt", "trygg", "adressen", "adressa", "unngjelde",
+        "angre", "angra", "hevn*", "oppgjør*", "advart", "advarsel*", "advarer", "åtvara*", "siste", "straff*",
+        "skjer", "skje",
+    ],
     "group": [
+        "mongoer", "retarderte", "utviklingshemmede", "funksjonshemmede", "rapefugees", "muzzer", "sharia",
+        "hijab*", "moske*", "negrer", "samefolk*", "sigøynarar", "islam*", "jødisk*", "fremmedkultur*",
         "innvandr*", "muslim*", "jøde*", "jødar*", "somali*", "flyktning*", "asylsøk*", "homo*", "homs*", "lesb*",
         "transpers*", "svarte", "utlending*", "sigøyn*", "romfolk*", "tater*", "polakk*", "litau*", "araber*",
         "arabar*", "afrikan*", "pakistan*", "samer", "samane", "samene", "kvener", "indere", "kinesere",
