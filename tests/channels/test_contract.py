@@ -254,3 +254,32 @@ def test_the_local_adapter_records_actions_without_network(org):
     action.refresh_from_db()
     assert action.state == "done" and action.result_external_id.startswith("local_")
     assert LocalAction.objects.get().text == "Hei"
+
+
+def test_a_comment_from_a_webhook_and_from_polling_is_stored_once(connected, fake_graph):
+    from somedesk.channels.fake_graph import FakeGraph
+    from somedesk.inbox.services import raw_event_store
+
+    channel = connected["facebook"]
+    post = fake_graph.add_post(channel.external_id, "Innlegg")
+    comment = fake_graph.add_comment(post.id, "Både webhook og henting", author_name="Kari")
+    body, _sig = FakeGraph.signed(fake_graph, fake_graph.feed_event(comment))
+    raw_event_store(source="webhook", body=body, platform="facebook")
+    services.raw_events_drain()
+    services.channel_poll(channel)
+    stored = Comment.objects.get(external_id=comment.id)
+    assert stored.text == "Både webhook og henting" and stored.revisions.count() == 0
+    assert Comment.objects.filter(channel=channel).count() == 1
+
+
+def test_the_minute_tick_applies_events_a_killed_worker_left_pending(facebook):
+    from somedesk.channels.tasks import channels_tick
+    from somedesk.inbox.services import raw_event_store
+    from tests.channels.conftest import fixture_bytes
+
+    event, _ = raw_event_store(source="webhook", body=fixture_bytes("facebook", "feed_comment_add"),
+                               platform="facebook")
+    assert event.status == "pending"
+    channels_tick.call_local()
+    event.refresh_from_db()
+    assert event.status == "applied" and Comment.objects.filter(channel=facebook).count() == 1
