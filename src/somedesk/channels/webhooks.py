@@ -44,7 +44,7 @@ def _verify(request, platform: str) -> HttpResponse:
 
 
 def _receive(request, platform: str) -> HttpResponse:
-    from somedesk.channels.tasks import raw_event_apply_task
+    from somedesk.channels.tasks import raw_event_wake
     from somedesk.inbox.services import raw_event_store
 
     if request.method == "GET":
@@ -76,7 +76,7 @@ def _receive(request, platform: str) -> HttpResponse:
         webhook_count(platform, WebhookCounter.Kind.ACCEPTED if created else WebhookCounter.Kind.DUPLICATE)
     if created:
         try:
-            raw_event_apply_task(event.pk)
+            raw_event_wake(event.pk)
         except Exception:  # the event is stored; the sweep applies it if the queue is unavailable
             log.exception("could not enqueue raw event %s", event.pk)
     return HttpResponse("EVENT_RECEIVED", content_type="text/plain")
