@@ -169,8 +169,10 @@ def run_export(workdir: Path, out: Path) -> dict:
     started = time.perf_counter()
     result = export(org, out, date_from=date(2025, 1, 1), date_to=date(2026, 12, 31))
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss / 1024
     return {"journalposts": result.registreringer, "seconds": round(seconds, 1), "peak_rss_mb": round(peak, 1),
+            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1), "phases": result.timings,
             "mapper": result.mapper, "dokumentfiler": result.dokumentfiler,
             "arkivstruktur_mb": round((out / "arkivstruktur.xml").stat().st_size / 1e6, 1)}
 
