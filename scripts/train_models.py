@@ -258,24 +258,29 @@ def main(argv=None) -> int:
         return classes, P
 
     grid = [8.0, 20.0, 50.0] if not args.quick else [20.0]
-    # removal head
+    grid_rem = [50.0, 150.0] if not args.quick else [50.0]
+    # removal head: with or without the aux inputs, C and the keep threshold, by out-of-fold
+    # removal F1 + reason macro-F1 over all comments (a kept comment is a miss or a false alarm, as in
+    # `somedesk evaluate`)
+    XZ0 = sp.hstack([X_mun, sp.csr_matrix(np.zeros_like(Z_mun))]).tocsr()
     best = None
-    for C in grid:
-        classes, P = cv_probs(XZ, y_rem, C)
-        ki = classes.index("keep")
-        for t in np.arange(0.30, 0.86, 0.05):
-            rem_pred = P[:, ki] < t
-            P2 = P.copy()
-            P2[:, ki] = -1
-            reason_pred = np.where(rem_pred, np.array(classes)[P2.argmax(1)], "keep")
-            f_rem = f1_score(y_rem != "keep", rem_pred, zero_division=0)
-            f_reason = macro_f1(y_rem[~keep_mask], reason_pred[~keep_mask], labels=list(REASONS))
-            score = f_rem + f_reason
-            if best is None or score > best[0]:
-                best = (score, C, float(t), f_rem, f_reason)
-    C_rem, t_rem = best[1], best[2]
-    metrics["cv_removal"] = {"C": C_rem, "keep_threshold": round(t_rem, 2), "removal_f1": round(best[3], 4),
-                             "reason_macro_f1_on_removed": round(best[4], 4)}
+    for use_aux in (True, False):
+        for C in grid_rem:
+            classes, P = cv_probs(XZ if use_aux else XZ0, y_rem, C)
+            ki = classes.index("keep")
+            for t in np.arange(0.30, 0.86, 0.05):
+                rem_pred = P[:, ki] < t
+                P2 = P.copy()
+                P2[:, ki] = -1
+                reason_pred = np.where(rem_pred, np.array(classes)[P2.argmax(1)], "keep")
+                f_rem = f1_score(y_rem != "keep", rem_pred, zero_division=0)
+                f_reason = macro_f1(y_rem, reason_pred, labels=list(REASONS))
+                score = f_rem + f_reason
+                if best is None or score > best[0]:
+                    best = (score, C, float(t), f_rem, f_reason, use_aux)
+    C_rem, t_rem, rem_aux = best[1], best[2], best[5]
+    metrics["cv_removal"] = {"C": C_rem, "keep_threshold": round(t_rem, 2), "aux_inputs": rem_aux,
+                             "removal_f1": round(best[3], 4), "reason_macro_f1": round(best[4], 4)}
     log("removal", metrics["cv_removal"])
 
     # route head (kept comments only)
@@ -323,7 +328,7 @@ def main(argv=None) -> int:
     log("sentiment", metrics["cv_sentiment"])
 
     # --- final fits ----------------------------------------------------------------------------------
-    m_rem = fit_lr(XZ, y_rem, C_rem)
+    m_rem = fit_lr(XZ if rem_aux else XZ0, y_rem, C_rem)
     m_route = fit_lr(XZ[keep_mask], y_route[keep_mask], C_route)
     if w_nr:
         m_sent = fit_lr(sp.vstack([XZ, XZ_nr]).tocsr(), np.concatenate([y_sent, y_nr]),
@@ -376,8 +381,9 @@ def main(argv=None) -> int:
     W = W[keep_rows]
     idf = vec.idf[keep_rows]
     (out / "vocab.txt").write_text("\n".join(kept) + "\n", encoding="utf-8")
-    np.savez_compressed(out / "weights.npz", W=W.astype(np.float16), b=np.asarray(b, dtype=np.float32),
-                        V=V.astype(np.float32), idf=idf.astype(np.float32))
+    # Stored pre-multiplied by idf (what decide() sums) and uncompressed, so loading is one read.
+    np.savez(out / "weights.npz", idfW=(W * idf[:, None]).astype(np.float32), b=np.asarray(b, dtype=np.float32),
+             V=V.astype(np.float32), idf=idf.astype(np.float32))
     digest = hashlib.sha256((out / "weights.npz").read_bytes() + (out / "vocab.txt").read_bytes()).hexdigest()[:12]
     meta = {
         "version": f"triage-{time.strftime('%Y%m%d', time.gmtime(0))}-{digest}",

@@ -133,8 +133,14 @@ def _line_for(lines: dict[Path_, int], path: Path_) -> int | None:
     return None
 
 
-def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -> Any:
+def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str, loader=None) -> Any:
     """Build Python data from a composed YAML node, recording the line of every key and item."""
+    if loader is None:
+        loader = yaml.SafeLoader("")
+        try:
+            return _construct(node, path, lines, source, loader)
+        finally:
+            loader.dispose()
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
@@ -144,26 +150,23 @@ def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: st
             key = key_node.value
             if key in out:
                 raise PolicyError(f"duplicate key '{key}'", path + (key,), key_node.start_mark.line + 1, source)
-            out[key] = _construct(value_node, path + (key,), lines, source)
+            out[key] = _construct(value_node, path + (key,), lines, source, loader)
             lines[path + (key,)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, path + (i,), lines, source) for i, v in enumerate(node.value)]
+        return [_construct(v, path + (i,), lines, source, loader) for i, v in enumerate(node.value)]
     # scalar: let the safe constructor resolve ints, bools, nulls, dates
-    loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         raise PolicyError(f"unreadable value: {exc}", path, node.start_mark.line + 1, source) from None
-    finally:
-        loader.dispose()
 
 
 def parse_policy(text: str, source: str = "<policy>") -> Policy:
     """Parse and validate policy YAML text. Raises PolicyError naming the key and the line."""
     discover()
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

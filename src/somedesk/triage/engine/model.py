@@ -42,15 +42,17 @@ class Models:
         self.dir = d
         self.meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
         vocab_lines = (d / "vocab.txt").read_text(encoding="utf-8").split("\n")
-        self.vocab = {f: i for i, f in enumerate(vocab_lines) if f}
+        if vocab_lines and vocab_lines[-1] == "":
+            vocab_lines.pop()
+        self.vocab = dict(zip(vocab_lines, range(len(vocab_lines))))
         with np.load(d / "weights.npz") as z:
-            self.W = z["W"].astype(np.float32)
+            if "idfW" in z.files:
+                self.idfW = z["idfW"]
+            else:  # older layout: W and idf separately
+                self.idfW = z["W"].astype(np.float32) * z["idf"].astype(np.float32)[:, None]
             self.b = z["b"].astype(np.float32)
             self.V = z["V"].astype(np.float32)
-            idf = z["idf"].astype(np.float64)
-        self.idf = idf.tolist()
-        self.idf_np = idf
-        self.idf32 = idf.astype(np.float32)
+            self.idf32 = z["idf"].astype(np.float32)
         self._tok_cache: dict[str, tuple] = {}
         self._pair_cache: dict[str, list[int]] = {}
         self.heads = {h["name"]: Head(h["name"], h["classes"], h["start"], h["end"]) for h in self.meta["heads"]}
@@ -62,11 +64,16 @@ class Models:
                 if w.strip()] if (d / "profanity_no.txt").exists() else []
         self.resources = Resources(frozenset(names), tuple(prof))
         # reverse vocabulary for evidence (word features only)
-        self.word_feature = {i: f[2:] for f, i in self.vocab.items()
-                             if f.startswith("w=") and f[2:].isalpha() and len(f) > 4 and f[2:] not in _MASK_WORDS}
-        self.idfW = self.W * self.idf32[:, None]
-        self.idf2 = (self.idf_np * self.idf_np).astype(np.float32)
-        self._zero = np.zeros(self.W.shape[1], dtype=np.float32)
+        # vocab.txt is sorted, so the word features ("w=...") are one contiguous block
+        import bisect
+
+        lo = bisect.bisect_left(vocab_lines, "w=")
+        hi = bisect.bisect_left(vocab_lines, "w>")
+        self.word_feature = {i: vocab_lines[i][2:] for i in range(lo, hi)
+                             if len(vocab_lines[i]) > 4 and vocab_lines[i][2:].isalpha()
+                             and vocab_lines[i][2:] not in _MASK_WORDS}
+        self.idf2 = self.idf32 * self.idf32
+        self._zero = np.zeros(self.idfW.shape[1], dtype=np.float32)
 
     def _token_entry(self, tok: str):
         """(sum of idf-weighted weight rows, sum of squared idf, id of the word feature) for one token."""
@@ -133,9 +140,10 @@ class Models:
 
     def scores(self, feats):
         """Reference path (the training code path): features() -> tfidf() -> scores."""
-        idx, vals = tfidf(feats, self.vocab, self.idf)
+        idx, vals = tfidf(feats, self.vocab, self.idf32.tolist())
         idx = np.asarray(idx, dtype=np.int64)
-        s = np.asarray(vals, dtype=np.float32) @ self.W[idx] + self.b if len(idx) else self.b.copy()
+        W = self.idfW[idx] / self.idf32[idx][:, None]
+        s = np.asarray(vals, dtype=np.float32) @ W + self.b if len(idx) else self.b.copy()
         return self._finish(s, [])
 
     def _finish(self, s: np.ndarray, words):
