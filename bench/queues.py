@@ -1,9 +1,14 @@
 """Queue pages and the response-times page with a million comments.
 
-    python bench/queues.py [--comments 1000000] [--requests 40] [--database-url URL]
+    python bench/queues.py [--comments 1000000] [--requests 40] [--database-url URL] [--priority]
+                           [--keep | --reuse-sqlite FILE]
 
-Without --database-url a fresh temporary SQLite file is used. With a PostgreSQL URL the script creates
-that database, runs the benchmark and drops it again (e.g. postgresql:///bench_queues).
+Without --database-url a fresh temporary SQLite file is used (removed afterwards unless --keep; a kept
+file can be measured again with --reuse-sqlite, after `migrate`). With a PostgreSQL URL the script
+creates that database, runs the benchmark and drops it again (e.g. postgresql:///bench_queues).
+--priority raises this process's and its PostgreSQL backend's CPU priority (root only), so that on a
+shared, busy machine the figures measure the code rather than the queue for the CPU; the process CPU
+time per request is reported beside the wall time either way.
 
 Fills the database with N comments over two years (about 35 % need a reply: a DeskItem with a deadline
 in working hours; most answered in the past, the last days open; about 2 % were removed and sit in the
