@@ -410,3 +410,15 @@ def test_a_triage_correction_reaches_the_desk(local_channel, servicetorg, run_no
     )
     assert Review.objects.get(comment=comment).kind == "flagged"
     assert not DeskItem.objects.get(pk=comment.pk).is_open
+
+
+@pytest.mark.django_db
+def test_the_periodic_tasks_call_the_services(local_channel, redaktor, run_now):
+    from somedesk.moderation.tasks import evidence_purge_task, evidence_sync_task
+    from somedesk.replies.tasks import replies_sync_task
+
+    comment = store_comment(local_channel, "Trussel", created=oslo(2024, 1, 5, 9), route="none", reply="none")
+    ev = run_now(services.comment_hide, comment, actor=redaktor, reason="threat", why="x")
+    Evidence.objects.filter(pk=ev.pk).update(purge_after=timezone.now() - timedelta(days=1))
+    assert evidence_purge_task.call_local() == 1
+    assert evidence_sync_task.call_local() == 0 and replies_sync_task.call_local() == 0
