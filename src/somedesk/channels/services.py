@@ -202,9 +202,10 @@ def action_request(channel, kind: str, *, target_external_id: str = "", text: st
 def _reply_slot_wait(action: OutgoingAction, conn: ChannelConnection) -> float:
     """Seconds until another public reply may go out on this page (sliding one-minute window)."""
     window_start = timezone.now() - timedelta(seconds=60)
+    # Sent ones and the one in flight (pending with done_at set at its claim) both use a slot.
     recent = list(OutgoingAction.objects.filter(
-        channel_id=action.channel_id, kind__in=PACED_KINDS, state=OutgoingAction.State.DONE,
-        done_at__gte=window_start).order_by("done_at").values_list("done_at", flat=True))
+        channel_id=action.channel_id, kind__in=PACED_KINDS, done_at__gte=window_start).exclude(
+        state=OutgoingAction.State.FAILED).order_by("done_at").values_list("done_at", flat=True))
     limit = max(1, conn.replies_per_minute)
     if len(recent) < limit:
         return 0.0
@@ -237,10 +238,11 @@ def action_perform(action_id: int) -> OutgoingAction:
                 _action_wait(action, _("Venter på tur: høyst %(n)s offentlige svar i minuttet.")
                              % {"n": conn.replies_per_minute}, now + timedelta(seconds=wait))
                 return action
-            # Claim the slot: done_at marks it in the window even before the call returns.
+            # Claim the slot: done_at marks it in the window even before the call returns; the state
+            # stays pending until the platform has answered, so a crash never shows it as done.
             claimed = OutgoingAction.objects.filter(pk=action.pk, state=OutgoingAction.State.PENDING,
                                                     attempts=action.attempts).update(
-                attempts=F("attempts") + 1, done_at=timezone.now(), state=OutgoingAction.State.DONE)
+                attempts=F("attempts") + 1, done_at=timezone.now())
     else:
         claimed = OutgoingAction.objects.filter(pk=action.pk, state=OutgoingAction.State.PENDING,
                                                 attempts=action.attempts).update(attempts=F("attempts") + 1)
