@@ -2,7 +2,7 @@
 
 SQLite: an FTS5 external-content table over inbox_comment(text, author_name), kept in step by
 triggers (so every write path, ORM or raw SQL, updates it). PostgreSQL: a GIN index on
-to_tsvector('norwegian', text || ' ' || author_name); somedesk.inbox.selectors uses the same expression.
+to_tsvector('norwegian', text || ' ' || author_name) (replaced in 0004 by a stored search_vector column).
 """
 
 from django.db import migrations
