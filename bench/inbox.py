@@ -245,21 +245,36 @@ def run(args) -> None:
     }
     client = Client()
     client.force_login(user)
+    sql_ms = [0.0]
+
+    def timed(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_ms[0] += (time.perf_counter() - t) * 1000
+
     result = {}
     for name, make_url in pages.items():
-        timings = []
+        timings, in_sql = [], []
         for i in range(args.repeat + 3):
             url = make_url()
-            t0 = time.perf_counter()
-            response = client.get(url)
-            elapsed = (time.perf_counter() - t0) * 1000
+            sql_ms[0] = 0.0
+            with connection.execute_wrapper(timed):
+                t0 = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - t0) * 1000
             assert response.status_code == 200, (url, response.status_code)
             assert b'id="kommentar-' in response.content, url
             if i >= 3:  # the first requests warm the caches
                 timings.append(elapsed)
-        result[name] = {"p50_ms": round(statistics.median(timings), 1), "p95_ms": round(percentile(timings, 95), 1)}
+                in_sql.append(sql_ms[0])
+        result[name] = {"p50_ms": round(statistics.median(timings), 1), "p95_ms": round(percentile(timings, 95), 1),
+                        "sql_p50_ms": round(statistics.median(in_sql), 1)}
         print(f"{name:10s} p50 {result[name]['p50_ms']:7.1f} ms   p95 {result[name]['p95_ms']:7.1f} ms   "
-              f"(n={len(timings)}, e.g. {make_url()})")
+              f"(of which SQL p50 {result[name]['sql_p50_ms']:.1f} ms; n={len(timings)}, e.g. {make_url()})")
+    result["load_average"] = round(os.getloadavg()[0], 1)
+    result["cpus"] = os.cpu_count()
     result["database"] = connection.vendor
     result["comments"] = args.comments
     if args.keep:

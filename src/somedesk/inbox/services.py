@@ -7,8 +7,8 @@ platform deletion marks the comment deleted and keeps its text; events that arri
 
 import os
 from dataclasses import dataclass, field
-from operator import attrgetter
 from datetime import UTC, datetime
+from operator import attrgetter
 
 from django.db import connections, models, transaction
 from django.db.models.base import ModelState
@@ -259,13 +259,17 @@ def _comments_insert(comments: list[Comment]) -> None:
     datetime_positions = [i for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)]
     values_of = attrgetter(*(f.attname for f in fields))
     now = timezone.now()
+    now_adapted = adapt(now)
     rows = []
     for comment in comments:
         comment.first_seen_at = now
         row = list(values_of(comment))
         for i in datetime_positions:
-            if row[i] is not None:
-                row[i] = adapt(row[i])
+            value = row[i]
+            if value is now:
+                row[i] = now_adapted
+            elif value is not None:
+                row[i] = adapt(value)
         rows.append(row)
     table = connection.ops.quote_name(Comment._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -295,7 +299,9 @@ def _comments_insert(comments: list[Comment]) -> None:
 
 def _sqlite_datetime(value: datetime) -> str:
     """What Django's SQLite backend stores for an aware datetime (naive UTC text), without its checks."""
-    return str(value.astimezone(UTC).replace(tzinfo=None))
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ")[:-6]  # "2026-11-02 08:15:30[.ffffff]" without "+00:00"
 
 
 def _merge_same_batch(prev: CommentData | None, item: CommentData) -> CommentData:

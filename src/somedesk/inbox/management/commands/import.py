@@ -38,6 +38,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         finally:
             bar.close()
+        if options["verbosity"] == 0:
+            return
         for created in result.channels_created:
             self.stdout.write(_("Opprettet kanal %(name)s (side %(page)s) i %(org)s.") % {
                 "name": created.name, "page": created.external_id, "org": created.organisation})
