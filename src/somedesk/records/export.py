@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -225,18 +226,32 @@ def export(organisation, out: Path, *, date_from: date | None = None, date_to: d
         result.timings[name] = round(now_ - clock, 2)
         clock = now_
 
-    _write_arkivstruktur(out, arkiv, cases, result, exported_by, now, progress)
-    lap("arkivstruktur")
-    _write_endringslogg(out, organisation, cases, result)
-    lap("endringslogg")
-    _write_journals(out, organisation, journalposts, result)
-    lap("journals")
-    if validate:
-        for name, (schema, _ns) in XML_FILES.items():
-            errors = validate_file(out / name, out / schema)
+    # Each file is validated on a background thread as soon as it is written (libxml2 parses without
+    # the GIL), overlapping with writing the next file.
+    from concurrent.futures import ThreadPoolExecutor
+
+    checks = {}
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="noark-validate") as validator:
+        def check(name: str) -> None:
+            if validate:
+                schema = XML_FILES[name][0]
+                checks[name] = validator.submit(validate_file, out / name, out / schema)
+
+        _write_arkivstruktur(out, arkiv, cases, result, exported_by, now, progress)
+        check("arkivstruktur.xml")
+        lap("arkivstruktur")
+        _write_endringslogg(out, organisation, cases, result)
+        check("endringslogg.xml")
+        lap("endringslogg")
+        _write_journals(out, organisation, journalposts, result)
+        check("loependeJournal.xml")
+        check("offentligJournal.xml")
+        lap("journals")
+        for name, future in checks.items():
+            errors = future.result()
             if errors:
-                raise ExportError(f"{name} does not validate against {schema}: {errors[0]}")
-    lap("validate")
+                raise ExportError(f"{name} does not validate against {XML_FILES[name][0]}: {errors[0]}")
+    lap("validate (what was left)")
     for name in list(XML_FILES) + [s for s in SCHEMA_FILES if s != "addml.xsd"]:
         result.checksums[name] = sha256_file(out / name)
     _write_addml(out, arkiv, organisation, result, journalposts)
@@ -462,30 +477,38 @@ def _journalpost_element(b: _TreeBuilder, mappe, mappe_id: str, jp: dict, kps: l
 
 class _Copier:
     """Copies documents into the package on a few threads (file I/O releases the GIL) while the XML is
-    built; every file's bytes are checked against the stored SHA-256. `flush()` waits for the pending
-    copies and raises the first failure, and is called after every chunk so memory stays bounded."""
+    built; every file's bytes are checked against the stored SHA-256. Work is submitted in batches, and
+    `flush()` (after every chunk) waits for it and raises the first failure, so memory stays bounded."""
+
+    BATCH = 200
 
     def __init__(self, doc_root: Path, result: ExportResult, workers: int = 4):
         from concurrent.futures import ThreadPoolExecutor
 
-        self.doc_root = doc_root
+        self.doc_root = str(doc_root)
         self.result = result
-        self.media = Path(settings.MEDIA_ROOT)
+        self.media = str(settings.MEDIA_ROOT)
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="noark-copy")
         self.pending: list = []
+        self.batch: list = []
         self.folders: set[int] = set()
 
     def __call__(self, obj: dict, year: int) -> str:
         name = f"{obj['system_id']}.{obj['format']}"
-        folder = self.doc_root / str(year)
         if year not in self.folders:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.join(self.doc_root, str(year)), exist_ok=True)
             self.folders.add(year)
-        self.pending.append(self.pool.submit(_copy_one, self.media / obj["fil"], folder / name, obj))
+        self.batch.append((os.path.join(self.media, obj["fil"]), f"{self.doc_root}/{year}/{name}", obj))
+        if len(self.batch) >= self.BATCH:
+            self.pending.append(self.pool.submit(_copy_batch, self.batch))
+            self.batch = []
         self.result.dokumentfiler += 1
         return f"{DOCUMENT_DIR}/{year}/{name}"
 
     def flush(self) -> None:
+        if self.batch:
+            self.pending.append(self.pool.submit(_copy_batch, self.batch))
+            self.batch = []
         pending, self.pending = self.pending, []
         for future in pending:
             future.result()
@@ -497,18 +520,19 @@ class _Copier:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _copy_one(source: Path, target: Path, obj: dict) -> None:
-    try:
-        with open(source, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise ExportError(f"document {obj['fil']} (dokumentobjekt {obj['system_id']}) cannot be read: "
-                          f"{exc.strerror or exc}") from None
-    if hashlib.sha256(data).hexdigest() != obj["sjekksum"]:
-        raise ExportError(f"document {obj['fil']} (dokumentobjekt {obj['system_id']}) does not match its stored "
-                          "SHA-256; the document store is damaged")
-    with open(target, "wb") as handle:
-        handle.write(data)
+def _copy_batch(items) -> None:
+    for source, target, obj in items:
+        try:
+            with open(source, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise ExportError(f"document {obj['fil']} (dokumentobjekt {obj['system_id']}) cannot be read: "
+                              f"{exc.strerror or exc}") from None
+        if hashlib.sha256(data).hexdigest() != obj["sjekksum"]:
+            raise ExportError(f"document {obj['fil']} (dokumentobjekt {obj['system_id']}) does not match its "
+                              "stored SHA-256; the document store is damaged")
+        with open(target, "wb") as handle:
+            handle.write(data)
 
 
 def _write_endringslogg(out: Path, organisation, cases, result: ExportResult) -> None:
