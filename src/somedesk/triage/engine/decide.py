@@ -66,6 +66,11 @@ def derive_reply(moderation: str, route: str, sentiment: str) -> str:
     return {"positive": "thank", "negative": "try"}.get(sentiment, "optional")
 
 
+def _pct(p: float) -> str:
+    """A probability as a percentage a person reads: never "100 %" for a model."""
+    return f"{min(p, 0.99):.0%}"
+
+
 def _quote(s: str, n: int = 60) -> str:
     s = " ".join(s.split())
     return s if len(s) <= n else s[: n - 1] + "…"
@@ -153,7 +158,7 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
         conf_reason = reason_probs[model_reason] / total_reason
         words = models.evidence("removal", model_reason, words_ctx)
         add("moderation", "model", "removal_model",
-            f"Modellen vurderer kommentaren som {REASON_WORDS[model_reason]} ({conf_mod:.0%} sikker)."
+            f"Modellen vurderer kommentaren som {REASON_WORDS[model_reason]} ({_pct(conf_mod)} sikker)."
             + (" Ord som trakk i den retningen: " + ", ".join(f"«{w}»" for w in words) + "." if words else ""),
             _word_spans(a, words))
     else:
@@ -180,7 +185,7 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
         if route != "none":
             words = models.evidence("route", route, words_ctx)
             add("route", "model", "route_model",
-                f"Modellen vurderer dette som {ROUTE_WORDS[route]} ({conf_route:.0%} sikker)."
+                f"Modellen vurderer dette som {ROUTE_WORDS[route]} ({_pct(conf_route)} sikker)."
                 + (" Ord som trakk i den retningen: " + ", ".join(f"«{w}»" for w in words) + "." if words else ""),
                 _word_spans(a, words))
             spec = tp.routes.get(route, {})

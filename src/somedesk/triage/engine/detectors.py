@@ -343,6 +343,9 @@ _NOT_NAMES = frozenset({
 })
 
 
+_PLACE_PREP = re.compile(r"(?:^|\W)(?:i|på|fra|frå|til|ved|mot|over|gjennom|langs|utenfor|utanfor)\s$", re.IGNORECASE)
+
+
 def find_names(text: str, gazetteer: frozenset[str], extra_names: frozenset[str] = frozenset()) -> list[Hit]:
     """Person names: capitalised tokens known as names, alone mid-sentence or in a sequence of two or more."""
     if not gazetteer and not extra_names:
@@ -361,7 +364,9 @@ def find_names(text: str, gazetteer: frozenset[str], extra_names: frozenset[str]
         while j + 1 < len(words) and words[j + 1].start() == words[j].end() + 1 and words[j + 1].group() not in _NOT_NAMES:
             j += 1
         at_start = bool(_SENT_START.search(text[max(0, m.start() - 3):m.start()])) or m.start() == 0
-        if j > i or not at_start or w in extra_names:
+        # "i Nordvik", "på Berg", "frå Vik": after a place preposition a single name is a place
+        after_prep = j == i and _PLACE_PREP.search(text[max(0, m.start() - 6):m.start()])
+        if (j > i or not at_start or w in extra_names) and not after_prep:
             hits.append(Hit("person", m.start(), words[j].end(), text[m.start():words[j].end()]))
         i = j + 1
     return hits

@@ -54,7 +54,9 @@ class Models:
             self.V = z["V"].astype(np.float32)
             self.idf32 = z["idf"].astype(np.float32)
         self._tok_cache: dict[str, tuple] = {}
-        self._pair_cache: dict[str, list[int]] = {}
+        self._pair_cache: dict[str, tuple] = {}
+        self._rows: np.ndarray | None = None
+        self._next_row = 1
         self.heads = {h["name"]: Head(h["name"], h["classes"], h["start"], h["end"]) for h in self.meta["heads"]}
         self.aux_end = self.meta["aux_end"]
         self.thresholds = self.meta.get("thresholds", {})
@@ -74,53 +76,61 @@ class Models:
                              and vocab_lines[i][2:] not in _MASK_WORDS}
         self.idf2 = self.idf32 * self.idf32
         self._zero = np.zeros(self.idfW.shape[1], dtype=np.float32)
+        # row buffer of cached token / token-pair contributions (row 0 = nothing); ~20 MB
+        self._rows = np.zeros((self._CACHE_ROWS, self.idfW.shape[1]), dtype=np.float32)
 
-    def _token_entry(self, tok: str):
-        """(sum of idf-weighted weight rows, sum of squared idf, id of the word feature) for one token."""
-        vocab = self.vocab
-        ids = [j for j in (vocab.get(f) for f in token_features(tok)) if j is not None]
-        if ids:
-            vec = self.idfW[ids].sum(axis=0)
-            sq = float(self.idf2[ids].sum())
-        else:
-            vec, sq = self._zero, 0.0
-        wid = vocab.get("w=" + tok, -1)
-        entry = (vec, sq, wid if wid in self.word_feature else -1)
-        if len(self._tok_cache) > 150_000:
-            self._tok_cache.clear()
-        self._tok_cache[tok] = entry
-        return entry
+    _CACHE_ROWS = 262_144
+
+    def _cache_row(self, ids: list[int]) -> tuple[int, float]:
+        """Store the summed idf-weighted rows of ``ids`` in the row buffer; returns (row, sum of idf^2)."""
+        if not ids:
+            return 0, 0.0  # row 0 stays all zeros
+        if self._next_row >= self._CACHE_ROWS:
+            self._reset_cache()
+        r = self._next_row
+        self._next_row += 1
+        self._rows[r] = self.idfW[ids].sum(axis=0)
+        return r, float(self.idf2[ids].sum())
+
+    def _reset_cache(self) -> None:
+        self._tok_cache.clear()
+        self._pair_cache.clear()
+        self._next_row = 1
 
     def scores_for(self, a):
         """Scores of one analysed comment.
 
         Exactly the training transform x_f = c_f * idf_f / sqrt(sum_f c_f * idf_f^2), computed as a sum of
-        per-token contributions that are cached, so a known word costs one dictionary look-up.
+        per-token and per-token-pair contributions that are cached (as rows of one buffer), so a known
+        word costs a dictionary look-up and the whole comment one gather-and-sum.
         """
         vocab = self.vocab
         cache = self._tok_cache
-        vecs = []
+        pairs = self._pair_cache
+        rows: list[int] = []
         sq = 0.0
         extra: list[int] = []
         words: list[tuple[int, str]] = []
-        pairs = self._pair_cache
         prev2 = prev = "<s>"
         for tok in model_tokens(a):
             e = cache.get(tok)
             if e is None:
-                e = self._token_entry(tok)
-            vecs.append(e[0])
+                ids = [j for j in (vocab.get(f) for f in token_features(tok)) if j is not None]
+                r, q = self._cache_row(ids)
+                wid = vocab.get("w=" + tok, -1)
+                e = (r, q, wid if wid in self.word_feature else -1)
+                cache[tok] = e
+            rows.append(e[0])
             sq += e[1]
             if e[2] >= 0:
                 words.append((e[2], tok))
             key = prev + "\x00" + tok
             p = pairs.get(key)
             if p is None:
-                p = [j for j in (vocab.get(f) for f in pair_features(prev, tok)) if j is not None]
-                if len(pairs) > 200_000:
-                    pairs.clear()
+                p = self._cache_row([j for j in (vocab.get(f) for f in pair_features(prev, tok)) if j is not None])
                 pairs[key] = p
-            extra.extend(p)
+            rows.append(p[0])
+            sq += p[1]
             j = vocab.get("t=" + prev2 + "_" + prev + "_" + tok)
             if j is not None:
                 extra.append(j)
@@ -130,10 +140,12 @@ class Models:
             if j is not None:
                 extra.append(j)
         if extra:
-            vecs.append(self.idfW[extra].sum(axis=0))
             sq += float(self.idf2[extra].sum())
         if sq > 0:
-            s = np.add.reduce(vecs) / math.sqrt(sq) + self.b
+            acc = self._rows[rows].sum(axis=0) if rows else self._zero.copy()
+            if extra:
+                acc += self.idfW[extra].sum(axis=0)
+            s = acc / math.sqrt(sq) + self.b
         else:
             s = self.b.copy()
         return self._finish(s, words)
@@ -189,10 +201,22 @@ class Models:
         for val, tok in best:
             if val <= 0 or len(out) >= k:
                 break
-            if tok not in out:
+            if tok not in out and tok not in _FUNCTION_WORDS and len(tok) >= 3:
                 out.append(tok)
         return out
 
+
+# Function words never shown as evidence (bokmål and nynorsk).
+_FUNCTION_WORDS = frozenset("""
+alle andre at av bare begge ble bli blir blitt både da dag de deg dei dem den denne der dere deres det dette
+du dykk eg ein eit eitt ella eller en enn er et ett etter for fordi fra frå før ha hadde han hans har hennar
+henne hennes her hjå ho hoss hossen hun hva hvem hver hvilke hvilken hvis hvor hvordan hvorfor i ikke ikkje
+inn inni kan kanskje kva kvar kven kvifor korleis kun kunne man mange me med meg meir mellom men mer mest
+mi min mine mitt mot mykje mye må måtte ned no noe noen nokon noko nokre nå når og også om opp oss over på
+samme seg selv si sia sidan siden sin sine sitt sjøl skal skulle slik so som somme somt så sånn til um upp
+ut uten var vart varte ved verte vi vil ville vore vors vort vår være vært å også bli blei vere tre fire
+fem seks sju åtte ni ti to en ein sammen akkurat veldig litt helt heilt nok jo vel ja nei hei takk
+""".split())
 
 _MASK_WORDS = {"fnrnummer", "telefonnummer", "epostadresse", "lenke", "personnavn", "politikernavn", "svindellenke",
                "offisiell"}
