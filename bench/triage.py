@@ -9,18 +9,17 @@ set is not used. Prints progress, then as the last line one JSON object:
 
 from __future__ import annotations
 
-import os
-
-for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_v, "1")
-
 import argparse
 import glob
 import json
+import os
 import random
 import sys
 import time
 from pathlib import Path
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")  # before numpy is imported (by the engine, in main)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -33,15 +32,24 @@ def corpus(n: int, seed: int) -> list[str]:
         with open(p, encoding="utf-8") as f:
             texts += [json.loads(line)["text"] for line in f if line.strip()]
     if not texts:
-        texts = ["Når åpner biblioteket på lørdager?", "Takk for flott innsats!", "Søppeldunken ble ikke tømt."]
+        texts = [
+            "Når åpner biblioteket på lørdager?",
+            "Takk for flott innsats!",
+            "Søppeldunken ble ikke tømt.",
+        ]
     words = " ".join(texts).split()
     hard = [
-        "", "😡😡😡👎", "\u200bH\u200ce\u200di kommune", "<b>Hei</b> &amp; <a href='http://bit.ly/x'>klikk</a>",
-        "\u202eenummok\u202c שלום", "Ring 22 33 44 55 eller 912 34 567", "Kontonummer 1234.56.78903",
+        "",
+        "😡😡😡👎",
+        "\u200bH\u200ce\u200di kommune",
+        "<b>Hei</b> &amp; <a href='http://bit.ly/x'>klikk</a>",
+        "\u202eenummok\u202c שלום",
+        "Ring 22 33 44 55 eller 912 34 567",
+        "Kontonummer 1234.56.78903",
         ("Dette er en lang klage om veien. " * 400),
     ]
     out = []
-    for i in range(n):
+    for _ in range(n):
         r = rng.random()
         if r < 0.02:
             out.append(rng.choice(hard))
@@ -51,7 +59,7 @@ def corpus(n: int, seed: int) -> list[str]:
             # a new comment stitched from two real ones plus random words (unseen string, realistic tokens)
             a, b = rng.choice(texts), rng.choice(texts)
             extra = " ".join(rng.choice(words) for _ in range(rng.randint(0, 6)))
-            out.append(f"{a[: len(a) // 2]} {extra} {b[len(b) // 2:]}")
+            out.append(f"{a[: len(a) // 2]} {extra} {b[len(b) // 2 :]}")
     return out
 
 
@@ -71,7 +79,10 @@ def main() -> int:
 
     engine = get_engine()
     load_s = time.perf_counter() - t0
-    print(f"loaded model {engine.models.version} and policy {engine.policy.version} in {load_s:.3f}s", flush=True)
+    print(
+        f"loaded model {engine.models.version} and policy {engine.policy.version} in {load_s:.3f}s",
+        flush=True,
+    )
 
     lat = []
     counts: dict[str, int] = {}
@@ -93,9 +104,14 @@ def main() -> int:
         return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000
 
     result = {
-        "comments": len(texts), "comments_per_s": round(len(texts) / total, 1), "p50_ms": round(q(0.50), 3),
-        "p99_ms": round(q(0.99), 3), "max_ms": round(lat[-1] * 1000, 2), "load_s": round(load_s, 3),
-        "removed_share": round(counts.get("remove", 0) / len(texts), 3), "loadavg_1m": round(os.getloadavg()[0], 2),
+        "comments": len(texts),
+        "comments_per_s": round(len(texts) / total, 1),
+        "p50_ms": round(q(0.50), 3),
+        "p99_ms": round(q(0.99), 3),
+        "max_ms": round(lat[-1] * 1000, 2),
+        "load_s": round(load_s, 3),
+        "removed_share": round(counts.get("remove", 0) / len(texts), 3),
+        "loadavg_1m": round(os.getloadavg()[0], 2),
         # comments per CPU-second of this process: the figure without other processes' time on the core
         "cpu_comments_per_s": round(len(texts) / cpu, 1),
     }

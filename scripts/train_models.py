@@ -21,29 +21,28 @@ import os
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_v, "1")  # one thread: faster here and reproducible
 
-import argparse
-import csv
-import glob
-import hashlib
-import json
-import os
-import random
-import sys
-import time
-from collections import Counter
-from pathlib import Path
+import argparse  # noqa: E402
+import csv  # noqa: E402
+import glob  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-import numpy as np
-import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold
+import numpy as np  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import f1_score  # noqa: E402
+from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from somedesk.triage.engine.features import Resources, analyse, features  # noqa: E402
-from somedesk.triage.engine.policy import REASONS, ROUTES, compile_policy  # noqa: E402
+from somedesk.triage.engine.policy import REASONS, compile_policy  # noqa: E402
 
 SEED = 20261126
 OUT = ROOT / "src" / "somedesk" / "triage" / "models_data"
@@ -146,7 +145,9 @@ class Vectoriser:
 
 
 def fit_lr(X, y, C, weights=None, class_weight="balanced"):
-    m = LogisticRegression(C=C, max_iter=1000, class_weight=class_weight, random_state=SEED, solver="newton-cg")
+    m = LogisticRegression(
+        C=C, max_iter=1000, class_weight=class_weight, random_state=SEED, solver="newton-cg"
+    )
     m.fit(X, y, sample_weight=weights)
     return m
 
@@ -158,7 +159,9 @@ def macro_f1(y, p, labels=None):
 # ------------------------------------------------------------------------------------------------
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--train", nargs="*", default=sorted(glob.glob(str(ROOT / "data" / "triage" / "train_*.jsonl"))))
+    ap.add_argument(
+        "--train", nargs="*", default=sorted(glob.glob(str(ROOT / "data" / "triage" / "train_*.jsonl")))
+    )
     ap.add_argument("--out", default=str(OUT))
     ap.add_argument("--quick", action="store_true", help="skip the C grid (use defaults)")
     args = ap.parse_args(argv)
@@ -172,8 +175,11 @@ def main(argv=None) -> int:
     stop = read_stopwords(SHARED / "datasets" / "snowball_stopwords_no" / "stop.txt")
     names = build_names(SHARED / "datasets" / "norne" / "bio", stop)
     (out / "names.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
-    prof = [w.strip() for w in (SHARED / "datasets" / "ldnoobw_no" / "no").read_text(encoding="utf-8").splitlines()
-            if w.strip()]
+    prof = [
+        w.strip()
+        for w in (SHARED / "datasets" / "ldnoobw_no" / "no").read_text(encoding="utf-8").splitlines()
+        if w.strip()
+    ]
     (out / "profanity_no.txt").write_text("\n".join(prof) + "\n", encoding="utf-8")
     res = Resources(frozenset(names), tuple(prof))
     tp = compile_policy()
@@ -186,8 +192,10 @@ def main(argv=None) -> int:
     for r in rows:
         assert r["moderation"] in ("keep", "remove"), r
     log(f"{len(rows)} municipal training comments from {len(args.train)} files")
-    norec = {s: json.load(open(SHARED / "datasets" / "norec_sentence" / "3class" / f"{s}.json", encoding="utf-8"))
-             for s in ("train", "dev", "test")}
+    norec = {
+        s: json.load(open(SHARED / "datasets" / "norec_sentence" / "3class" / f"{s}.json", encoding="utf-8"))
+        for s in ("train", "dev", "test")
+    }
     dk = read_dkhate(SHARED / "datasets" / "dkhate_da" / "offenseval-da-training-v1.tsv")
 
     def feats_of(texts):
@@ -214,15 +222,18 @@ def main(argv=None) -> int:
     y_nr_test = np.array([NOREC_MAP[d["label"]] for d in norec["test"]])
     y_nr_dev = np.array([NOREC_MAP[d["label"]] for d in norec["dev"]])
     best = None
-    for C in ([2.0, 4.0, 8.0] if not args.quick else [4.0]):
+    for C in [2.0, 4.0, 8.0] if not args.quick else [4.0]:
         m = fit_lr(X_nr, y_nr, C=C)
         f = macro_f1(y_nr_dev, m.predict(X_nr_dev))
         if best is None or f > best[0]:
             best = (f, C, m)
     aux_sent = best[2]
-    metrics["norec_aux"] = {"C": best[1], "dev_macro_f1": round(best[0], 4),
-                            "test_macro_f1": round(macro_f1(y_nr_test, aux_sent.predict(X_nr_test)), 4),
-                            "test_accuracy": round(float((aux_sent.predict(X_nr_test) == y_nr_test).mean()), 4)}
+    metrics["norec_aux"] = {
+        "C": best[1],
+        "dev_macro_f1": round(best[0], 4),
+        "test_macro_f1": round(macro_f1(y_nr_test, aux_sent.predict(X_nr_test)), 4),
+        "test_accuracy": round(float((aux_sent.predict(X_nr_test) == y_nr_test).mean()), 4),
+    }
     log("NoReC aux", metrics["norec_aux"])
 
     def aux_feats(X):
@@ -253,7 +264,7 @@ def main(argv=None) -> int:
                 Xtr = sp.vstack([Xtr, Xe]).tocsr()
                 ytr = np.concatenate([ytr, ye])
                 w = np.concatenate([np.ones(len(trm)), we])
-            m = fit_lr(Xtr, ytr, C)
+            m = fit_lr(Xtr, ytr, C, weights=w)
             P[te] = m.predict_proba(X[te])
         return classes, P
 
@@ -279,23 +290,28 @@ def main(argv=None) -> int:
                 if best is None or score > best[0]:
                     best = (score, C, float(t), f_rem, f_reason, use_aux)
     C_rem, t_rem, rem_aux = best[1], best[2], best[5]
-    metrics["cv_removal"] = {"C": C_rem, "keep_threshold": round(t_rem, 2), "aux_inputs": rem_aux,
-                             "removal_f1": round(best[3], 4), "reason_macro_f1": round(best[4], 4)}
+    metrics["cv_removal"] = {
+        "C": C_rem,
+        "keep_threshold": round(t_rem, 2),
+        "aux_inputs": rem_aux,
+        "removal_f1": round(best[3], 4),
+        "reason_macro_f1": round(best[4], 4),
+    }
     log("removal", metrics["cv_removal"])
 
     # route head (kept comments only)
     best = None
-    for C in grid:
-        classes, P = cv_probs(XZ, y_route, C, mask=keep_mask)
-        pred = np.array(classes)[P.argmax(1)]
-        f = macro_f1(y_route[keep_mask], pred[keep_mask])
-        if best is None or f > best[0]:
-            best = (f, C, classes, P)
-    C_route = best[1]
+    for use_aux in (True, False):
+        for C in grid:
+            classes, P = cv_probs(XZ if use_aux else XZ0, y_route, C, mask=keep_mask)
+            pred = np.array(classes)[P.argmax(1)]
+            f = macro_f1(y_route[keep_mask], pred[keep_mask])
+            if best is None or f > best[0]:
+                best = (f, C, classes, P, use_aux)
+    C_route, route_aux = best[1], best[4]
     # Per-class log-prior biases on the out-of-fold predictions (coordinate ascent), for macro-F1 and for
     # the recall of `political`: political inquiries must always reach the political level.
     classes, P = best[2], best[3]
-    pi = classes.index("political")
     yk = y_route[keep_mask]
     Lk = np.log(P[keep_mask] + 1e-12)
 
@@ -315,38 +331,57 @@ def main(argv=None) -> int:
                 sc = route_score(trial)
                 if sc[0] > cur[0] + 1e-4:
                     bias, cur = trial, sc
-    route_bias = {c: float(b) for c, b in zip(classes, bias) if b}
+    route_bias = {c: float(b) for c, b in zip(classes, bias, strict=True) if b}
     bias_best = (cur[0], route_bias, cur[1], cur[2])
-    metrics["cv_route"] = {"C": C_route, "macro_f1_on_kept": round(best[0], 4), "class_bias": bias_best[1],
-                           "macro_f1_with_bias": round(bias_best[2], 4),
-                           "political_recall_with_bias": round(bias_best[3], 4)}
+    metrics["cv_route"] = {
+        "C": C_route,
+        "aux_inputs": route_aux,
+        "macro_f1_on_kept": round(best[0], 4),
+        "class_bias": bias_best[1],
+        "macro_f1_with_bias": round(bias_best[2], 4),
+        "political_recall_with_bias": round(bias_best[3], 4),
+    }
     log("route", metrics["cv_route"])
 
     # sentiment head: municipal comments, optionally plus NoReC sentences at a low weight
     XZ_nr = sp.hstack([X_nr, sp.csr_matrix(aux_feats(X_nr))]).tocsr()
+    XZ0_nr = sp.hstack([X_nr, sp.csr_matrix(np.zeros((X_nr.shape[0], Z_mun.shape[1])))]).tocsr()
     best = None
-    for C in grid:
-        for w_nr in ([0.0, 0.1] if not args.quick else [0.0]):
-            extra = None if w_nr == 0 else (XZ_nr, y_nr, np.full(len(y_nr), w_nr))
-            classes, P = cv_probs(XZ, y_sent, C, extra=extra)
-            f = macro_f1(y_sent, np.array(classes)[P.argmax(1)])
-            if best is None or f > best[0]:
-                best = (f, C, w_nr)
-    C_sent, w_nr = best[1], best[2]
-    metrics["cv_sentiment"] = {"C": C_sent, "norec_weight": w_nr, "macro_f1": round(best[0], 4)}
+    for use_aux in (True, False):
+        for C in grid:
+            for w_nr in [0.0, 0.1] if not args.quick else [0.0]:
+                extra = None if w_nr == 0 else (XZ_nr if use_aux else XZ0_nr, y_nr, np.full(len(y_nr), w_nr))
+                classes, P = cv_probs(XZ if use_aux else XZ0, y_sent, C, extra=extra)
+                f = macro_f1(y_sent, np.array(classes)[P.argmax(1)])
+                if best is None or f > best[0]:
+                    best = (f, C, w_nr, use_aux)
+    C_sent, w_nr, sent_aux = best[1], best[2], best[3]
+    metrics["cv_sentiment"] = {
+        "C": C_sent,
+        "aux_inputs": sent_aux,
+        "norec_weight": w_nr,
+        "macro_f1": round(best[0], 4),
+    }
     log("sentiment", metrics["cv_sentiment"])
 
     # --- final fits ----------------------------------------------------------------------------------
     m_rem = fit_lr(XZ if rem_aux else XZ0, y_rem, C_rem)
-    m_route = fit_lr(XZ[keep_mask], y_route[keep_mask], C_route)
+    m_route = fit_lr((XZ if route_aux else XZ0)[keep_mask], y_route[keep_mask], C_route)
+    XS, XS_nr = (XZ, XZ_nr) if sent_aux else (XZ0, XZ0_nr)
     if w_nr:
-        m_sent = fit_lr(sp.vstack([XZ, XZ_nr]).tocsr(), np.concatenate([y_sent, y_nr]),
-                        C_sent, weights=np.concatenate([np.ones(len(y_sent)), np.full(len(y_nr), w_nr)]))
+        m_sent = fit_lr(
+            sp.vstack([XS, XS_nr]).tocsr(),
+            np.concatenate([y_sent, y_nr]),
+            C_sent,
+            weights=np.concatenate([np.ones(len(y_sent)), np.full(len(y_nr), w_nr)]),
+        )
     else:
-        m_sent = fit_lr(XZ, y_sent, C_sent)
+        m_sent = fit_lr(XS, y_sent, C_sent)
     # the shipped sentiment head on NoReC test (for reference beside the published baseline)
     XZ_nr_test = sp.hstack([X_nr_test, sp.csr_matrix(aux_feats(X_nr_test))]).tocsr()
-    metrics["norec_shipped_sentiment_head_test_macro_f1"] = round(macro_f1(y_nr_test, m_sent.predict(XZ_nr_test)), 4)
+    metrics["norec_shipped_sentiment_head_test_macro_f1"] = round(
+        macro_f1(y_nr_test, m_sent.predict(XZ_nr_test)), 4
+    )
 
     nf = len(vec.vocab)
     cols, heads, aux, V_blocks, b = [], [], [], [], []
@@ -360,15 +395,26 @@ def main(argv=None) -> int:
                 start = sum(c.shape[1] for c in cols)
                 cols.append(coef[:, :nf].T)
                 b.extend(icpt.tolist())
-                aux.append({"name": name, "classes": [str(c) for c in classes], "start": int(start), "end": int(start + 1)})
+                aux.append(
+                    {
+                        "name": name,
+                        "classes": [str(c) for c in classes],
+                        "start": int(start),
+                        "end": int(start + 1),
+                    }
+                )
                 return
             coef = np.vstack([-coef / 2, coef / 2])
             icpt = np.array([-icpt[0] / 2, icpt[0] / 2])
         start = sum(c.shape[1] for c in cols)
         cols.append(coef[:, :nf].T)
         b.extend(icpt.tolist())
-        entry = {"name": name, "classes": [str(c) for c in classes], "start": int(start),
-                 "end": int(start + len(classes))}
+        entry = {
+            "name": name,
+            "classes": [str(c) for c in classes],
+            "start": int(start),
+            "end": int(start + len(classes)),
+        }
         if is_aux:
             aux.append(entry)
         else:
@@ -386,17 +432,26 @@ def main(argv=None) -> int:
     # drop features that no head uses (all weights tiny) to keep the files small
     keep_rows = np.abs(W).max(axis=1) > 1e-3
     feats_sorted = sorted(vec.vocab, key=vec.vocab.get)
-    kept = [f for f, k in zip(feats_sorted, keep_rows) if k]
+    kept = [f for f, k in zip(feats_sorted, keep_rows, strict=True) if k]
     W = W[keep_rows]
     idf = vec.idf[keep_rows]
     (out / "vocab.txt").write_text("\n".join(kept) + "\n", encoding="utf-8")
     # Stored pre-multiplied by idf (what decide() sums) and uncompressed, so loading is one read.
-    np.savez(out / "weights.npz", idfW=(W * idf[:, None]).astype(np.float32), b=np.asarray(b, dtype=np.float32),
-             V=V.astype(np.float32), idf=idf.astype(np.float32))
-    digest = hashlib.sha256((out / "weights.npz").read_bytes() + (out / "vocab.txt").read_bytes()).hexdigest()[:12]
+    np.savez(
+        out / "weights.npz",
+        idfW=(W * idf[:, None]).astype(np.float32),
+        b=np.asarray(b, dtype=np.float32),
+        V=V.astype(np.float32),
+        idf=idf.astype(np.float32),
+    )
+    digest = hashlib.sha256(
+        (out / "weights.npz").read_bytes() + (out / "vocab.txt").read_bytes()
+    ).hexdigest()[:12]
     meta = {
         "version": f"triage-{time.strftime('%Y%m%d', time.gmtime(0))}-{digest}",
-        "heads": heads, "aux": aux, "aux_end": int(aux_end),
+        "heads": heads,
+        "aux": aux,
+        "aux_end": int(aux_end),
         "thresholds": {"keep": t_rem, "route_bias": route_bias},
         "features": len(kept),
         "trained_on": [os.path.relpath(p, ROOT) for p in args.train],
@@ -406,8 +461,12 @@ def main(argv=None) -> int:
     metrics["model_version"] = meta["version"]
     metrics["features_shipped"] = len(kept)
     metrics["size_bytes"] = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    log(f"wrote {out} ({metrics['size_bytes'] / 1e6:.2f} MB, {len(kept)} features) in {time.time() - t0:.0f}s")
+    (out / "metrics.json").write_text(
+        json.dumps(metrics, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    log(
+        f"wrote {out} ({metrics['size_bytes'] / 1e6:.2f} MB, {len(kept)} features) in {time.time() - t0:.0f}s"
+    )
     return 0
 
 

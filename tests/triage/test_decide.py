@@ -10,16 +10,19 @@ from tests.triage.helpers import make_fnr
 FIELDS = {"moderation", "reason", "route", "sentiment", "reply", "confidence", "reasons"}
 
 
-@pytest.mark.parametrize("moderation,route,sentiment,expected", [
-    ("remove", "none", "negative", "none"),
-    ("remove", "none", "positive", "none"),
-    ("keep", "service_question", "positive", "required"),
-    ("keep", "political", "negative", "required"),
-    ("keep", "correction", "neutral", "required"),
-    ("keep", "none", "positive", "thank"),
-    ("keep", "none", "negative", "try"),
-    ("keep", "none", "neutral", "optional"),
-])
+@pytest.mark.parametrize(
+    "moderation,route,sentiment,expected",
+    [
+        ("remove", "none", "negative", "none"),
+        ("remove", "none", "positive", "none"),
+        ("keep", "service_question", "positive", "required"),
+        ("keep", "political", "negative", "required"),
+        ("keep", "correction", "neutral", "required"),
+        ("keep", "none", "positive", "thank"),
+        ("keep", "none", "negative", "try"),
+        ("keep", "none", "neutral", "optional"),
+    ],
+)
 def test_reply_is_derived_as_labels_md_says(moderation, route, sentiment, expected):
     assert derive_reply(moderation, route, sentiment) == expected
 
@@ -134,8 +137,14 @@ def test_the_fast_scoring_path_equals_the_training_transform():
     from somedesk.triage.engine.features import analyse, features
 
     eng = get_engine()
-    texts = ["Når åpner biblioteket på lørdager?", "Søppel søppel søppel!!! Ingen tømming på 3 uker",
-             "Ordfører Ingrid Solheim må svare: hvorfor stemte dere for nedleggelse?", "😡", "a", BAD["html"]]
+    texts = [
+        "Når åpner biblioteket på lørdager?",
+        "Søppel søppel søppel!!! Ingen tømming på 3 uker",
+        "Ordfører Ingrid Solheim må svare: hvorfor stemte dere for nedleggelse?",
+        "😡",
+        "a",
+        BAD["html"],
+    ]
     for t in texts:
         a = analyse(t, eng.policy, eng.models.resources)
         slow, _ = eng.models.scores(features(a))

@@ -21,13 +21,25 @@ def test_helper_numbers_are_valid_and_broken_ones_are_not():
     assert not fodselsnummer.is_valid(break_check(FNR))
 
 
-@pytest.mark.parametrize("layout", [
-    "{n}", "{a} {b}", "{a}.{b}", "{a}-{b}", "{d}.{m}.{y} {b}", "{d} {m} {y} {b1} {b2}", "{a}  {b}",
-])
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "{n}",
+        "{a} {b}",
+        "{a}.{b}",
+        "{a}-{b}",
+        "{d}.{m}.{y} {b}",
+        "{d} {m} {y} {b1} {b2}",
+        "{a}  {b}",
+    ],
+)
 def test_it_finds_identity_numbers_in_common_layouts(layout):
     n = FNR
-    text = "Mitt fødselsnummer er " + layout.format(n=n, a=n[:6], b=n[6:], d=n[:2], m=n[2:4], y=n[4:6],
-                                                      b1=n[6:9], b2=n[9:]) + ", hjelp!"
+    text = (
+        "Mitt fødselsnummer er "
+        + layout.format(n=n, a=n[:6], b=n[6:], d=n[:2], m=n[2:4], y=n[4:6], b1=n[6:9], b2=n[9:])
+        + ", hjelp!"
+    )
     found = ids(text)
     assert len(found) == 1
     (s, e), kind = found[0]
@@ -52,13 +64,16 @@ def test_it_finds_a_number_among_other_digits():
     assert len(ids(f"Ring 22 33 44 55 eller bruk {FNR} i skjemaet, sak 2024/1234")) == 1
 
 
-@pytest.mark.parametrize("text", [
-    "Kontonummer 1234.56.78903 for innbetaling",   # bank account (valid mod 11 account)
-    "KID 12345678903 på fakturaen",
-    "Org.nr 974 760 673 og telefon +47 22 33 44 55",
-    "Ring 004722334455 eller 91234567",
-    "Tallet er 12345678901234567890",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kontonummer 1234.56.78903 for innbetaling",  # bank account (valid mod 11 account)
+        "KID 12345678903 på fakturaen",
+        "Org.nr 974 760 673 og telefon +47 22 33 44 55",
+        "Ring 004722334455 eller 91234567",
+        "Tallet er 12345678901234567890",
+    ],
+)
 def test_it_ignores_eleven_digit_numbers_that_fail_the_check(text):
     assert ids(text) == []
 
@@ -85,23 +100,29 @@ def test_phone_numbers_and_emails():
     assert D.find_emails("postmottak@fjordvik.kommune.no", ("fjordvik.kommune.no",))[0].extra["official"]
 
 
-@pytest.mark.parametrize("text,why", [
-    ("Se her bit.ly/3xYzAb for gratis penger", "shortener"),
-    ("Logg inn på https://nav-utbetaling.com/refusjon", "lookalike"),
-    ("Fjordvik-kommune.net/skjema har svaret", "lookalike"),
-    ("Vinn nå: www.superpremie.xyz", "risky_tld"),
-    ("Gå til https://xn--vpps-loa.no", "punycode"),
-])
+@pytest.mark.parametrize(
+    "text,why",
+    [
+        ("Se her bit.ly/3xYzAb for gratis penger", "shortener"),
+        ("Logg inn på https://nav-utbetaling.com/refusjon", "lookalike"),
+        ("Fjordvik-kommune.net/skjema har svaret", "lookalike"),
+        ("Vinn nå: www.superpremie.xyz", "risky_tld"),
+        ("Gå til https://xn--vpps-loa.no", "punycode"),
+    ],
+)
 def test_scam_links(text, why):
     links = D.find_links(text, ("fjordvik.kommune.no",))
     assert links and links[0].extra["scam"] == why
 
 
-@pytest.mark.parametrize("text", [
-    "Søknadsskjema på https://www.fjordvik.kommune.no/skjema",
-    "Sjekk nav.no for dagpenger",
-    "Klokka er 12.30 og det koster 10.50",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Søknadsskjema på https://www.fjordvik.kommune.no/skjema",
+        "Sjekk nav.no for dagpenger",
+        "Klokka er 12.30 og det koster 10.50",
+    ],
+)
 def test_official_or_ordinary_links_are_not_scams(text):
     assert all(not h.extra["scam"] for h in D.find_links(text, ("fjordvik.kommune.no",)))
 

@@ -36,7 +36,9 @@ def test_unknown_section_names_key_and_line():
 
 def test_a_wrong_value_deep_in_a_section_names_its_key_and_line():
     text = P.default_policy_path().read_text(encoding="utf-8")
-    broken = text.replace("    reply: required\n    journal: true", "    reply: sometimes\n    journal: true", 1)
+    broken = text.replace(
+        "    reply: required\n    journal: true", "    reply: sometimes\n    journal: true", 1
+    )
     err = refused(broken)
     assert err.key == "routes.light_case.reply"
     assert broken.splitlines()[err.line - 1].strip() == "reply: sometimes"

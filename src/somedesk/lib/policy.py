@@ -36,8 +36,17 @@ Path_ = tuple[str | int, ...]
 Validator = Callable[[Any, Path_], Any]
 
 SECTION_PROVIDERS = (
-    "lib", "accounts", "audit", "channels", "inbox", "triage", "moderation", "replies", "records",
-    "publishing", "reports",
+    "lib",
+    "accounts",
+    "audit",
+    "channels",
+    "inbox",
+    "triage",
+    "moderation",
+    "replies",
+    "records",
+    "publishing",
+    "reports",
 )
 
 _VALIDATORS: dict[str, Validator] = {}
@@ -149,7 +158,9 @@ def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: st
                 raise PolicyError("a key must be a plain word", path, key_node.start_mark.line + 1, source)
             key = key_node.value
             if key in out:
-                raise PolicyError(f"duplicate key '{key}'", path + (key,), key_node.start_mark.line + 1, source)
+                raise PolicyError(
+                    f"duplicate key '{key}'", path + (key,), key_node.start_mark.line + 1, source
+                )
             out[key] = _construct(value_node, path + (key,), lines, source, loader)
             lines[path + (key,)] = key_node.start_mark.line + 1
         return out
@@ -184,8 +195,9 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
         validator = _VALIDATORS.get(key)
         if validator is None:
             known = ", ".join(sorted(_VALIDATORS))
-            raise PolicyError(f"unknown section '{key}' (known sections: {known})", (key,),
-                              lines.get((key,)), source)
+            raise PolicyError(
+                f"unknown section '{key}' (known sections: {known})", (key,), lines.get((key,)), source
+            )
         try:
             sections[key] = validator(value, (key,))
         except PolicyError as exc:
@@ -256,8 +268,14 @@ def expect_keys(value: dict, path: Path_, required: set[str], optional: set[str]
 def _kind(value: Any) -> str:
     if value is None:
         return "empty"
-    return {dict: "a mapping", list: "a list", str: "a text", int: "a number", float: "a number",
-            bool: "true/false"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "a text",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+    }.get(type(value), type(value).__name__)
 
 
 def _validate_version(value: Any, path: Path_) -> Any:
