@@ -491,15 +491,34 @@ _drain_lock = threading.Lock()
 _drain_again = threading.Event()
 
 
+DRAIN_TARGET_SECONDS = 0.05  # how long one drain transaction may hold SQLite's single write lock
+
+
 def _drain_all(limit: int) -> int:
+    """Drain in transactions sized so each holds the write lock about DRAIN_TARGET_SECONDS: the inbox's
+    receivers (triage, moderation) make the cost per comment vary, and on SQLite a long transaction
+    would keep webhook requests from storing their events."""
+    from django.db import connection
+
     total = 0
+    size = min(limit, _drain_size.get("size", 20))
     while True:
-        applied, leftovers = _drain_once(limit)
+        started, asked = time.perf_counter(), size
+        applied, leftovers = _drain_once(asked)
+        elapsed = time.perf_counter() - started
         for pk in leftovers:
             raw_event_apply(pk)
         total += applied + len(leftovers)
-        if applied + len(leftovers) < limit or applied == 0:
+        if applied:
+            per_event = elapsed / applied
+            _drain_size["size"] = size = max(1, min(limit, int(DRAIN_TARGET_SECONDS / max(per_event, 1e-4))))
+        if applied == 0 or applied + len(leftovers) < asked:
             return total
+        if connection.vendor == "sqlite":
+            time.sleep(0.003)  # let a waiting webhook request take the write lock between transactions
+
+
+_drain_size: dict[str, int] = {}
 
 
 def _drain_once(limit: int) -> tuple[int, list[int]]:
