@@ -66,6 +66,13 @@ class Command(BaseCommand):
         except ExportError as exc:
             raise CommandError(f"export failed: {exc}") from None
         seconds = time.perf_counter() - started
+        from somedesk.audit.services import record
+
+        record(None, "records.exported", None, {
+            "out": str(result.out), "mapper": result.mapper, "journalposter": result.registreringer,
+            "dokumentfiler": result.dokumentfiler, "start": str(result.start), "end": str(result.end),
+            "arkivstruktur_sha256": result.checksums.get("arkivstruktur.xml", ""),
+        }, organisation=organisation, actor_label="somedesk noark export")
         self.stdout.write(
             f"Wrote {result.out}: {result.mapper} saksmapper, {result.registreringer} journalposter, "
             f"{result.dokumentfiler} documents, {result.endringer} endringer, period {result.start}–{result.end}, "
@@ -98,6 +105,12 @@ class Command(BaseCommand):
         total = {"delivered": 0, "failed": 0, "skipped": 0}
         for organisation in orgs:
             summary = send_pending(organisation, backend, limit=options["limit"] or None)
+            if summary["delivered"] or summary["failed"]:
+                from somedesk.audit.services import record
+
+                record(None, "records.sent", None, {"backend": backend.name, "delivered": summary["delivered"],
+                                                     "failed": summary["failed"]},
+                       organisation=organisation, actor_label="somedesk noark send")
             for key in total:
                 total[key] += summary[key]
             for line in summary["errors"]:
