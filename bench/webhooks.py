@@ -196,10 +196,14 @@ def main() -> None:
         watcher.join(5)
         con = db.connect()
         stored = con.execute("SELECT count(*) FROM inbox_rawevent WHERE source = 'webhook'").fetchone()[0]
+        unapplied = con.execute("SELECT count(*) FROM inbox_rawevent WHERE source = 'webhook' "
+                                "AND status <> 'applied'").fetchone()[0]
         con.close()
         latencies = [(seen_at[k] - sent_at[k]) * 1000 for k in sent_at if k in seen_at]
         lost = total - len([k for k in sent_at if k in seen_at])
         print(f"database: {args.db}{' (channels only)' if args.channels_only else ''}; rate {args.rate}/s for {args.seconds}s; sending took {send_seconds:.1f}s")
+        print(f"lost = sent but not in the inbox {args.drain_timeout:.0f} s after the last send "
+              f"(stored events still waiting to be applied then: {unapplied})")
         print(f"HTTP statuses: {statuses}; answer time p50 {percentile(answered, 50):.1f} ms, "
               f"p99 {percentile(answered, 99):.1f} ms")
         print(f"p50 {percentile(latencies, 50):.1f} ms, p90 {percentile(latencies, 90):.1f} ms, "
@@ -208,7 +212,8 @@ def main() -> None:
                           "stored": stored, "lost": lost, "p50_ms": round(percentile(latencies, 50), 1),
                           "p99_ms": round(percentile(latencies, 99), 1), "max_ms": round(max(latencies), 1),
                           "http_200": statuses.get(200, 0),
-                          "answer_p99_ms": round(percentile(answered, 99), 1)}))
+                          "answer_p99_ms": round(percentile(answered, 99), 1),
+                          "unapplied_at_end": unapplied}))
     finally:
         for proc in procs:
             if proc.poll() is None:
