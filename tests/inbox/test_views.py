@@ -141,10 +141,11 @@ def test_the_post_page_is_the_same_thread(client, fagperson, inbox):
 
 
 def test_raw_payloads_only_for_those_allowed(client, servicetorg, fagperson, facebook, tmp_path):
+    import json
+
     from django.core.management import call_command
 
     from tests.inbox.conftest import graph_comment, graph_post
-    import json
 
     path = tmp_path / "f.jsonl"
     path.write_text(json.dumps(graph_post(1, [graph_comment("1_1", "hei", 2, 9)])) + "\n")
@@ -169,3 +170,9 @@ def test_other_municipalities_threads_are_not_found(client, outsider, inbox):
     assert client.get(reverse("inbox:post", args=[inbox["c1"].post_id])).status_code == 404
     assert client.get(reverse("inbox:post_raw", args=[inbox["c1"].post_id])).status_code == 404
     assert rows(client.get(reverse("inbox:list"))) == [inbox["x1"].pk]
+
+
+def test_an_htmx_history_restore_gets_the_whole_page(client, fagperson, inbox):
+    response = login(client, fagperson).get(reverse("inbox:list"), HTTP_HX_REQUEST="true",
+                                            HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode()

@@ -18,6 +18,7 @@ def audit_log(request):
         query["for"] = next_before
         next_query = query.urlencode()
     context = {"form": form, "events": events, "next_query": next_query}
-    if request.headers.get("HX-Request"):
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        # htmx asks for the rows; a history restore (back button, no cached snapshot) needs the page.
         return render(request, "audit/partials/event_rows.html", context)
     return render(request, "audit/log.html", context)

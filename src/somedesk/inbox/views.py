@@ -15,7 +15,8 @@ def comment_list(request):
     comment_rows_prefetch(page.comments)
     context = {"form": form, "page": page, "next_query": _next_query(request.GET, page.next_cursor),
                "post": form.post_obj}
-    if request.headers.get("HX-Request"):
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        # htmx asks for the rows; a history restore (back button, no cached snapshot) needs the page.
         return render(request, "inbox/partials/comment_rows.html", context)
     return render(request, "inbox/comment_list.html", context)
 
