@@ -141,3 +141,34 @@ def test_emoji_are_written_out_not_dropped_in_the_pdf(servicetorg, post, caplog)
     assert not [r for r in caplog.records if ".notdef" in r.getMessage()]
     data = case.journalposter.get().dokumentbeskrivelser.get().dokumentobjekter.get().path.read_bytes()
     assert pdfa_claim(data) == {"part": "2", "conformance": "B"}
+
+
+def test_publishing_a_desk_reply_journals_the_answer(servicetorg, light_comment,
+                                                     django_capture_on_commit_callbacks):
+    from django.apps import apps
+
+    from somedesk.records.signals import REPLIES_HOOK
+
+    assert REPLIES_HOOK in ("reply_published", "post_save")
+    reply_model = apps.get_model("replies", "Reply")
+    case = case_open_from_comment(servicetorg, light_comment, now=at(3, 11))
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = reply_model.objects.create(
+            comment=light_comment, organisation=light_comment.channel.organisation, author=servicetorg,
+            body="Bilen kommer i morgen.", signature=servicetorg.signature,
+            text=f"Bilen kommer i morgen.\n{servicetorg.signature}", created_at=at(3, 12), state="pending")
+    assert case.journalposter.count() == 1  # not published yet
+    with django_capture_on_commit_callbacks(execute=True):
+        reply.state = "published"
+        reply.published_at = at(3, 13)
+        reply.save(update_fields=["state", "published_at"])
+        if REPLIES_HOOK == "reply_published":
+            from somedesk.replies.signals import reply_published
+
+            reply_published.send(sender=reply_model, reply=reply)
+    out = Journalpost.objects.get(source_reply_id=reply.pk)
+    assert out.saksmappe_id == case.pk and out.journalposttype == Journalposttype.UTGAAENDE
+    assert out.sendt_dato == at(3, 13)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply.save()  # saving again never journals twice
+    assert Journalpost.objects.filter(source_reply_id=reply.pk).count() == 1
