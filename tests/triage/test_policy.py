@@ -78,3 +78,18 @@ def test_an_app_can_register_its_own_section():
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(P.PolicyError):
         P.load_policy(tmp_path / "nope.yaml")
+
+
+def test_another_municipalitys_copy_changes_the_politicians_the_engine_knows(tmp_path):
+    from somedesk.triage.engine import decide
+
+    text = P.default_policy_path().read_text(encoding="utf-8")
+    copy = text.replace("Ingrid Solheim", "Nils Nordvoll").replace("Fjordvik kommune", "Nabovik kommune", 1)
+    path = tmp_path / "nabovik.yaml"
+    path.write_text(copy, encoding="utf-8")
+    comment = "Nils Nordvoll må svare på hvorfor skolen legges ned"
+    mine = decide(comment, policy=str(path))
+    default = decide(comment)
+    assert any(r["code"] == "politician" for r in mine["reasons"])
+    assert not any(r["code"] == "politician" for r in default["reasons"])
+    assert mine["policy_version"] != default["policy_version"]
