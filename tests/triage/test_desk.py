@@ -256,3 +256,11 @@ def test_the_evaluate_command_prints_figures_and_json(tmp_path):
     out = io.StringIO()
     call_command("evaluate", str(src), stdout=out)
     assert "== moderation" in out.getvalue() and "confusion" in out.getvalue()
+
+
+def test_inbox_rows_link_to_the_reasons_and_the_thread_shows_them(client, servicetorg, stored):
+    client = login(client, servicetorg)
+    rows = client.get(reverse("inbox:list")).content.decode()
+    assert reverse("triage:decision", args=[stored["C2"].pk]) in rows
+    thread = client.get(reverse("inbox:thread", args=[stored["C2"].pk])).content.decode()
+    assert 'class="triage-evidence"' in thread and "fødselsnummer" in thread
