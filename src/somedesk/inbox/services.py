@@ -149,7 +149,9 @@ def _comments_upsert(channel, comments: list[CommentData], posts: dict[str, Post
             incoming[item.external_id] = _merge_same_batch(prev, item)
     wanted = set(incoming) | {c.parent_external_id for c in incoming.values() if c.parent_external_id}
     existing: dict[str, Comment] = {}
-    for chunk in _chunks(list(wanted)):
+    # A cheap id probe first; full rows only for what exists (a fresh import finds nothing).
+    present = _present_ids(channel.pk, "external_id", "", list(wanted))
+    for chunk in _chunks(present):
         for comment in Comment.objects.filter(channel=channel, external_id__in=chunk).order_by():
             existing[comment.external_id] = comment
 
@@ -181,9 +183,10 @@ def _comments_upsert(channel, comments: list[CommentData], posts: dict[str, Post
     # Replies from earlier batches that were waiting for one of these parents.
     linked = []
     if to_create:
-        new_ids = [c.external_id for c in to_create]
-        for chunk in _chunks(new_ids):
-            # Served by the partial index comment_orphans (parent IS NULL) of migration 0002.
+        # Served by the partial index comment_orphans (parent IS NULL) of migration 0002.
+        awaited = _present_ids(channel.pk, "parent_external_id", "AND parent_id IS NULL",
+                               [c.external_id for c in to_create])
+        for chunk in _chunks(awaited):
             orphans = list(Comment.objects.filter(channel=channel, parent__isnull=True,
                                                   parent_external_id__in=chunk).order_by())
             for orphan in orphans:
@@ -204,6 +207,21 @@ def _comments_upsert(channel, comments: list[CommentData], posts: dict[str, Post
     result.revisions += len(revisions)
     result.stored.extend(to_create)
     result.stored.extend(c for c in to_update.values() if getattr(c, "_text_changed", False))
+
+
+def _present_ids(channel_id: int, column: str, condition: str, ids: list[str]) -> list[str]:
+    """Which of `ids` occur in inbox_comment.<column> for the channel: plain SQL, because building
+    hundreds of ORM `__in` lookups per batch cost more than the queries themselves."""
+    found: set[str] = set()
+    connection = connections[Comment.objects.db]
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT DISTINCT {column} FROM {table} WHERE channel_id = %s {condition} "
+                           f"AND {column} IN ({marks})", [channel_id, *chunk])
+            found.update(row[0] for row in cursor.fetchall())
+    return sorted(found)
 
 
 _COMMENT_DEFAULTS: dict | None = None
