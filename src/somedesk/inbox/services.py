@@ -234,9 +234,10 @@ def _comment_new(**values) -> Comment:
     if _COMMENT_DEFAULTS is None:
         _COMMENT_DEFAULTS = {f.attname: f.get_default() for f in Comment._meta.concrete_fields}
     comment = Comment.__new__(Comment)
-    comment._state = ModelState()
-    comment.__dict__.update(_COMMENT_DEFAULTS)
-    comment.__dict__.update(values)
+    attributes = _COMMENT_DEFAULTS.copy()
+    attributes.update(values)
+    attributes["_state"] = ModelState()
+    comment.__dict__ = attributes
     return comment
 
 
