@@ -44,7 +44,7 @@ class Models:
         vocab_lines = (d / "vocab.txt").read_text(encoding="utf-8").split("\n")
         if vocab_lines and vocab_lines[-1] == "":
             vocab_lines.pop()
-        self.vocab = dict(zip(vocab_lines, range(len(vocab_lines))))
+        self.vocab = dict(zip(vocab_lines, range(len(vocab_lines)), strict=True))
         with np.load(d / "weights.npz") as z:
             if "idfW" in z.files:
                 self.idfW = z["idfW"]
@@ -57,13 +57,24 @@ class Models:
         self._pair_cache: dict[str, tuple] = {}
         self._rows: np.ndarray | None = None
         self._next_row = 1
-        self.heads = {h["name"]: Head(h["name"], h["classes"], h["start"], h["end"]) for h in self.meta["heads"]}
+        self.heads = {
+            h["name"]: Head(h["name"], h["classes"], h["start"], h["end"]) for h in self.meta["heads"]
+        }
         self.aux_end = self.meta["aux_end"]
+        self._uses_aux = bool(np.any(self.V))
+        self._head_list = list(self.heads.items())
         self.thresholds = self.meta.get("thresholds", {})
         self.version = self.meta.get("version") or _digest(d / "weights.npz")
         names = (d / "names.txt").read_text(encoding="utf-8").split() if (d / "names.txt").exists() else []
-        prof = [w.strip() for w in (d / "profanity_no.txt").read_text(encoding="utf-8").splitlines()
-                if w.strip()] if (d / "profanity_no.txt").exists() else []
+        prof = (
+            [
+                w.strip()
+                for w in (d / "profanity_no.txt").read_text(encoding="utf-8").splitlines()
+                if w.strip()
+            ]
+            if (d / "profanity_no.txt").exists()
+            else []
+        )
         self.resources = Resources(frozenset(names), tuple(prof))
         # reverse vocabulary for evidence (word features only)
         # vocab.txt is sorted, so the word features ("w=...") are one contiguous block
@@ -71,9 +82,13 @@ class Models:
 
         lo = bisect.bisect_left(vocab_lines, "w=")
         hi = bisect.bisect_left(vocab_lines, "w>")
-        self.word_feature = {i: vocab_lines[i][2:] for i in range(lo, hi)
-                             if len(vocab_lines[i]) > 4 and vocab_lines[i][2:].isalpha()
-                             and vocab_lines[i][2:] not in _MASK_WORDS}
+        self.word_feature = {
+            i: vocab_lines[i][2:]
+            for i in range(lo, hi)
+            if len(vocab_lines[i]) > 4
+            and vocab_lines[i][2:].isalpha()
+            and vocab_lines[i][2:] not in _MASK_WORDS
+        }
         self.idf2 = self.idf32 * self.idf32
         self._zero = np.zeros(self.idfW.shape[1], dtype=np.float32)
         # row buffer of cached token / token-pair contributions (row 0 = nothing); ~20 MB
@@ -93,9 +108,24 @@ class Models:
         return r, float(self.idf2[ids].sum())
 
     def _reset_cache(self) -> None:
-        self._tok_cache.clear()
         self._pair_cache.clear()
         self._next_row = 1
+
+    def _pair_entry(self, prev: str, tok: str, key: str) -> tuple[int, float, int]:
+        vocab = self.vocab
+        t = self._tok_cache.get(tok)
+        if t is None:
+            ids = [j for j in (vocab.get(f) for f in token_features(tok)) if j is not None]
+            wid = vocab.get("w=" + tok, -1)
+            t = (ids, wid if wid in self.word_feature else -1)
+            if len(self._tok_cache) > 200_000:
+                self._tok_cache.clear()
+            self._tok_cache[tok] = t
+        ids = t[0] + [j for j in (vocab.get(f) for f in pair_features(prev, tok)) if j is not None]
+        r, q = self._cache_row(ids)
+        e = (r, q, t[1])
+        self._pair_cache[key] = e
+        return e
 
     def scores_for(self, a):
         """Scores of one analysed comment.
@@ -105,7 +135,6 @@ class Models:
         word costs a dictionary look-up and the whole comment one gather-and-sum.
         """
         vocab = self.vocab
-        cache = self._tok_cache
         pairs = self._pair_cache
         rows: list[int] = []
         sq = 0.0
@@ -113,24 +142,15 @@ class Models:
         words: list[tuple[int, str]] = []
         prev2 = prev = "<s>"
         for tok in model_tokens(a):
-            e = cache.get(tok)
+            # one cached row per (previous token, token): the token's own features plus the pair's
+            key = prev + "\x00" + tok
+            e = pairs.get(key)
             if e is None:
-                ids = [j for j in (vocab.get(f) for f in token_features(tok)) if j is not None]
-                r, q = self._cache_row(ids)
-                wid = vocab.get("w=" + tok, -1)
-                e = (r, q, wid if wid in self.word_feature else -1)
-                cache[tok] = e
+                e = self._pair_entry(prev, tok, key)
             rows.append(e[0])
             sq += e[1]
             if e[2] >= 0:
                 words.append((e[2], tok))
-            key = prev + "\x00" + tok
-            p = pairs.get(key)
-            if p is None:
-                p = self._cache_row([j for j in (vocab.get(f) for f in pair_features(prev, tok)) if j is not None])
-                pairs[key] = p
-            rows.append(p[0])
-            sq += p[1]
             j = vocab.get("t=" + prev2 + "_" + prev + "_" + tok)
             if j is not None:
                 extra.append(j)
@@ -159,12 +179,13 @@ class Models:
         return self._finish(s, [])
 
     def _finish(self, s: np.ndarray, words):
-        aux = self._aux_probs(s)
-        s[self.aux_end:] += aux @ self.V
+        if self._uses_aux:  # no head reads the aux probabilities when V is all zeros
+            aux = self._aux_probs(s)
+            s[self.aux_end :] += aux @ self.V
         sl = s.tolist()
         probs = {}
-        for name, h in self.heads.items():
-            seg = sl[h.start:h.end]
+        for name, h in self._head_list:
+            seg = sl[h.start : h.end]
             m = max(seg)
             e = [math.exp(x - m) for x in seg]
             tot = sum(e)
@@ -175,7 +196,7 @@ class Models:
         out = []
         sl = s[: self.aux_end].tolist()
         for h in self.meta["aux"]:
-            seg = sl[h["start"]:h["end"]]
+            seg = sl[h["start"] : h["end"]]
             if len(seg) == 1:
                 out.append(1.0 / (1.0 + math.exp(-seg[0])))
             else:
@@ -196,7 +217,7 @@ class Models:
         c = h.start + h.classes.index(cls)
         wids = [w for w, _ in words]
         contrib = self.idfW[wids, c].tolist()
-        best = sorted(zip(contrib, [t for _, t in words]), reverse=True)
+        best = sorted(zip(contrib, [t for _, t in words], strict=True), reverse=True)
         out = []
         for val, tok in best:
             if val <= 0 or len(out) >= k:
@@ -207,7 +228,8 @@ class Models:
 
 
 # Function words never shown as evidence (bokmål and nynorsk).
-_FUNCTION_WORDS = frozenset("""
+_FUNCTION_WORDS = frozenset(
+    """
 alle andre at av bare begge ble bli blir blitt både da dag de deg dei dem den denne der dere deres det dette
 du dykk eg ein eit eitt ella eller en enn er et ett etter for fordi fra frå før ha hadde han hans har hennar
 henne hennes her hjå ho hoss hossen hun hva hvem hver hvilke hvilken hvis hvor hvordan hvorfor i ikke ikkje
@@ -216,10 +238,19 @@ mi min mine mitt mot mykje mye må måtte ned no noe noen nokon noko nokre nå n
 samme seg selv si sia sidan siden sin sine sitt sjøl skal skulle slik so som somme somt så sånn til um upp
 ut uten var vart varte ved verte vi vil ville vore vors vort vår være vært å også bli blei vere tre fire
 fem seks sju åtte ni ti to en ein sammen akkurat veldig litt helt heilt nok jo vel ja nei hei takk
-""".split())
+""".split()
+)
 
-_MASK_WORDS = {"fnrnummer", "telefonnummer", "epostadresse", "lenke", "personnavn", "politikernavn", "svindellenke",
-               "offisiell"}
+_MASK_WORDS = {
+    "fnrnummer",
+    "telefonnummer",
+    "epostadresse",
+    "lenke",
+    "personnavn",
+    "politikernavn",
+    "svindellenke",
+    "offisiell",
+}
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:
