@@ -2,7 +2,7 @@
 
 from somedesk.moderation.models import Evidence, Review
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # each row carries its evidence links and a decision form
 
 
 def review_queue(user, *, page: int = 1):
