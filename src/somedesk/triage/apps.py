@@ -15,6 +15,12 @@ class TriageConfig(AppConfig):
         "leder": {"triage.view_triagedecision", "triage.export_triagedecision"},
     }
 
+    def prefetch_comment_rows(self, comments):
+        """Called by the inbox for each page of rows and each thread: one query for all decisions."""
+        from somedesk.triage.selectors import decisions_current_for
+
+        decisions_current_for(comments)
+
     def ready(self):
         # The policy is read (and refused if broken) at start; the engine loads lazily on first use.
         from somedesk.triage import checks, receivers  # noqa: F401  (checks register themselves)

@@ -48,26 +48,53 @@ def comments_triage(comments, *, source: str = "") -> list[TriageDecision]:
         if cur is not None and cur.text_hash == h:
             continue
         post = posts.get(c.post_id)
-        d = decide(c.text, post=post.text if post else None, channel=c.channel.platform if c.channel_id else None,
-                   engine=engine)
-        new.append(TriageDecision(
-            comment_id=c.pk, kind=TriageDecision.Kind.ENGINE, is_current=True,
-            moderation=d["moderation"], reason=d["reason"] or "", route=d["route"], sentiment=d["sentiment"],
-            reply=d["reply"], confidence=d["confidence"], reasons=d["reasons"], model_version=d["model_version"],
-            policy_version=d["policy_version"], text_hash=h,
-        ))
+        d = decide(
+            c.text,
+            post=post.text if post else None,
+            channel=c.channel.platform if c.channel_id else None,
+            engine=engine,
+        )
+        new.append(
+            TriageDecision(
+                comment_id=c.pk,
+                kind=TriageDecision.Kind.ENGINE,
+                is_current=True,
+                moderation=d["moderation"],
+                reason=d["reason"] or "",
+                route=d["route"],
+                sentiment=d["sentiment"],
+                reply=d["reply"],
+                confidence=d["confidence"],
+                reasons=d["reasons"],
+                model_version=d["model_version"],
+                policy_version=d["policy_version"],
+                text_hash=h,
+            )
+        )
         if cur is not None:
             replaced.append(cur.pk)
         _apply_to_comment(c, d)
         changed.append(c)
     if not new:
         return []
+    # One plain UPDATE per distinct outcome (a few dozen at most) instead of a CASE over every row.
+    groups: dict[tuple, list[int]] = {}
+    for c in changed:
+        key = (c.triage_moderation, c.triage_reason, c.triage_route, c.triage_sentiment, c.triage_reply)
+        groups.setdefault(key, []).append(c.pk)
     with transaction.atomic():
         if replaced:
             TriageDecision.objects.filter(pk__in=replaced).update(is_current=False)
         TriageDecision.objects.bulk_create(new, batch_size=500)
-        Comment.objects.bulk_update(changed, ["triage_moderation", "triage_reason", "triage_route",
-                                              "triage_sentiment", "triage_reply"], batch_size=500)
+        for (mod, reason, route, sentiment, reply), ids in groups.items():
+            for i in range(0, len(ids), 500):
+                Comment.objects.filter(pk__in=ids[i : i + 500]).update(
+                    triage_moderation=mod,
+                    triage_reason=reason,
+                    triage_route=route,
+                    triage_sentiment=sentiment,
+                    triage_reply=reply,
+                )
     return new
 
 
@@ -83,8 +110,16 @@ def comment_retriage(comment: Comment) -> TriageDecision | None:
     return made[0] if made else cur
 
 
-def decision_correct(actor, comment: Comment, *, moderation: str, reason: str | None, route: str, sentiment: str,
-                     note: str = "") -> TriageDecision:
+def decision_correct(
+    actor,
+    comment: Comment,
+    *,
+    moderation: str,
+    reason: str | None,
+    route: str,
+    sentiment: str,
+    note: str = "",
+) -> TriageDecision:
     """Staff correct a decision: kept as a new decision, copied to the comment, audited."""
     if moderation == "remove":
         route = "none"
@@ -94,28 +129,55 @@ def decision_correct(actor, comment: Comment, *, moderation: str, reason: str | 
         reason = ""
     reply = derive_reply(moderation, route, sentiment)
     with transaction.atomic():
-        cur = (TriageDecision.objects.select_for_update().filter(comment=comment, is_current=True).first())
+        cur = TriageDecision.objects.select_for_update().filter(comment=comment, is_current=True).first()
         before = {f: (getattr(cur, f) or None) for f in FIELDS} if cur else {f: None for f in FIELDS}
-        after = {"moderation": moderation, "reason": reason or None, "route": route, "sentiment": sentiment,
-                 "reply": reply}
+        after = {
+            "moderation": moderation,
+            "reason": reason or None,
+            "route": route,
+            "sentiment": sentiment,
+            "reply": reply,
+        }
         if cur is not None:
             cur.is_current = False
             cur.save(update_fields=["is_current"])
         engine = get_engine()
         decision = TriageDecision.objects.create(
-            comment=comment, kind=TriageDecision.Kind.CORRECTION, is_current=True, moderation=moderation,
-            reason=reason or "", route=route, sentiment=sentiment, reply=reply,
-            reasons=cur.reasons if cur else [], confidence={},
+            comment=comment,
+            kind=TriageDecision.Kind.CORRECTION,
+            is_current=True,
+            moderation=moderation,
+            reason=reason or "",
+            route=route,
+            sentiment=sentiment,
+            reply=reply,
+            reasons=cur.reasons if cur else [],
+            confidence={},
             model_version=cur.model_version if cur else engine.models.version,
             policy_version=cur.policy_version if cur else engine.policy.version,
-            text_hash=_hash(comment.text), text=comment.text, note=note, created_by=actor,
+            text_hash=_hash(comment.text),
+            text=comment.text,
+            note=note,
+            created_by=actor,
         )
         _apply_to_comment(comment, after)
-        comment.save(update_fields=["triage_moderation", "triage_reason", "triage_route", "triage_sentiment",
-                                    "triage_reply"])
+        comment.save(
+            update_fields=[
+                "triage_moderation",
+                "triage_reason",
+                "triage_route",
+                "triage_sentiment",
+                "triage_reply",
+            ]
+        )
         changes = {f: [before[f], after[f]] for f in FIELDS if before[f] != after[f]}
         if note:
             changes["note"] = note
-        record(actor, "triage.correct", comment, changes,
-               organisation=comment.channel.organisation if comment.channel_id else None)
+        record(
+            actor,
+            "triage.correct",
+            comment,
+            changes,
+            organisation=comment.channel.organisation if comment.channel_id else None,
+        )
     return decision

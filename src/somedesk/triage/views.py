@@ -22,12 +22,24 @@ def correct(request, pk):
     status = 200
     if form.is_valid():
         d = form.cleaned_data
-        decision_correct(request.user, comment, moderation=d["moderation"], reason=d["reason"] or None,
-                         route=d["route"], sentiment=d["sentiment"], note=d["note"])
+        decision_correct(
+            request.user,
+            comment,
+            moderation=d["moderation"],
+            reason=d["reason"] or None,
+            route=d["route"],
+            sentiment=d["sentiment"],
+            note=d["note"],
+        )
         comment.refresh_from_db()
-        comment._triage_current = None
+        if hasattr(comment, "_triage_current"):
+            del comment._triage_current
         form = None
     else:
         status = 422
-    return render(request, "triage/partials/comment_decision.html",
-                  {"comment": comment, "correction_form": form, "open": True}, status=status)
+    return render(
+        request,
+        "triage/partials/comment_decision.html",
+        {"comment": comment, "correction_form": form, "open": True},
+        status=status,
+    )
