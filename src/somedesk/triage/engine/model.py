@@ -136,25 +136,24 @@ class Models:
         """
         vocab = self.vocab
         pairs = self._pair_cache
-        rows: list[int] = []
-        sq = 0.0
-        extra: list[int] = []
-        words: list[tuple[int, str]] = []
-        prev2 = prev = "<s>"
-        for tok in model_tokens(a):
-            # one cached row per (previous token, token): the token's own features plus the pair's
-            key = prev + "\x00" + tok
-            e = pairs.get(key)
-            if e is None:
-                e = self._pair_entry(prev, tok, key)
-            rows.append(e[0])
-            sq += e[1]
-            if e[2] >= 0:
-                words.append((e[2], tok))
-            j = vocab.get("t=" + prev2 + "_" + prev + "_" + tok)
-            if j is not None:
-                extra.append(j)
-            prev2, prev = prev, tok
+        toks = model_tokens(a)
+        prevs = ["<s>", *toks[:-1]] if toks else []
+        keys = [p + "\x00" + t for p, t in zip(prevs, toks, strict=True)]
+        entries = list(map(pairs.get, keys))
+        if None in entries:
+            entries = [
+                e if e is not None else self._pair_entry(p, t, k)
+                for e, p, t, k in zip(entries, prevs, toks, keys, strict=True)
+            ]
+        rows = [e[0] for e in entries]
+        sq = sum([e[1] for e in entries])
+        words = [(e[2], t) for e, t in zip(entries, toks, strict=True) if e[2] >= 0]
+        prevs2 = ["<s>", *prevs[:-1]] if prevs else []
+        tri = map(
+            vocab.get,
+            ["t=" + a_ + "_" + b_ + "_" + c_ for a_, b_, c_ in zip(prevs2, prevs, toks, strict=True)],
+        )
+        extra = [j for j in tri if j is not None]
         for fl in a.flags:
             j = vocab.get("f=" + fl)
             if j is not None:
