@@ -81,8 +81,11 @@ def generate(journalposts: int) -> None:
     _arkiv, arkivdel, klasser = ensure_structure(org)
     klasse = klasser["000.1"]
     media = Path(settings.MEDIA_ROOT)
+    from django.utils import timezone
+
     cases = journalposts // 2
     start = datetime(2025, 1, 1, 8, tzinfo=UTC)
+    local_date = lambda moment: timezone.localtime(moment).date()  # noqa: E731 - dates are local, as in services
     batch = 2500
     seq_jp = 0
     for first in range(0, cases, batch):
@@ -95,7 +98,7 @@ def generate(journalposts: int) -> None:
                     organisation=org, arkivdel=arkivdel, klasse=klasse, saksaar=2025, sakssekvensnummer=i + 1,
                     tittel=f"Henvendelse på Facebook fra Innbygger {i}: søppeldunken ble ikke tømt",
                     offentlig_tittel="Henvendelse på Facebook fra ******: søppeldunken ble ikke tømt",
-                    saksdato=when.date(), administrativ_enhet="Servicetorget", saksansvarlig="Marte Lien",
+                    saksdato=local_date(when), administrativ_enhet="Servicetorget", saksansvarlig="Marte Lien",
                     saksstatus="Avsluttet", route="light_case", opprettet_dato=when, opprettet_av="Marte Lien",
                     avsluttet_dato=when + timedelta(days=1), avsluttet_av="Solveig Nygård",
                     tilgangsrestriksjon="13", skjermingshjemmel="Offl. § 13 jf. fvl. § 13",
@@ -109,7 +112,7 @@ def generate(journalposts: int) -> None:
                     jps.append(Journalpost(
                         organisation=org, saksmappe=case, journalaar=2025, journalsekvensnummer=seq_jp,
                         journalpostnummer=n, journalposttype=kind, journalstatus="Arkivert",
-                        journaldato=when.date(), dokumentets_dato=when.date(),
+                        journaldato=local_date(when), dokumentets_dato=local_date(when),
                         mottatt_dato=when if n == 1 else None, sendt_dato=when if n == 2 else None,
                         tittel=f"{'Kommentar fra' if n == 1 else 'Svar til'} Innbygger {case.sakssekvensnummer}",
                         offentlig_tittel=f"{'Kommentar fra' if n == 1 else 'Svar til'} ******",
