@@ -139,3 +139,21 @@ def test_hate_patterns_need_a_group_and_a_dehumanising_or_expulsion_claim():
     assert D.find_hate("Alle muslimer er parasitter")
     assert D.find_hate("Innvandrerne bør sendes hjem alle sammen")
     assert not D.find_hate("Flyktningtjenesten gjør en god jobb med innvandrere")
+
+
+@pytest.mark.parametrize(
+    "render",
+    [
+        lambda n: " ".join(n),  # every digit spaced
+        lambda n: n[:6] + "/" + n[6:],
+        lambda n: "".join(chr(0xFF10 + int(c)) for c in n),  # full-width digits (NFKC)
+        lambda n: n[:2] + "\u00a0" + n[2:6] + "\u2009" + n[6:],  # no-break and thin spaces
+        lambda n: "&#" + str(ord(n[0])) + ";" + n[1:],  # an HTML entity for the first digit
+    ],
+)
+def test_it_finds_more_obfuscated_identity_numbers(render):
+    text = "Nummeret mitt: " + render(FNR) + " takk"
+    found = ids(text)
+    assert len(found) == 1
+    (s, e), _ = found[0]
+    assert e > s and text[e - 1] == render(FNR)[-1]
