@@ -67,8 +67,9 @@ class TriageDecision(models.Model):
     # Corrections keep the text they were made on, so they can be exported as training data.
     text = models.TextField(blank=True)
     note = models.TextField(_("merknad"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -78,8 +79,9 @@ class TriageDecision(models.Model):
             models.Index(fields=["kind", "-created_at"], name="triage_kind_newest"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["comment"], condition=models.Q(is_current=True),
-                                    name="triage_one_current_per_comment"),
+            models.UniqueConstraint(
+                fields=["comment"], condition=models.Q(is_current=True), name="triage_one_current_per_comment"
+            ),
         ]
         permissions = [
             ("correct_triagedecision", "Kan rette en vurdering"),

@@ -39,8 +39,9 @@ class Hit:
 # Digit groups joined by at most two separator characters (space, dot, dash, slash).
 _DIGIT_RUN = re.compile(r"\d+(?:[ .\-/:]{1,2}\d+)*")
 _GROUP = re.compile(r"\d+")
-_ID_CONTEXT = re.compile(r"f(?:ø|o|oe)dsels?n|personn|person-?nr|pers\.? ?nr|fnr|d-?nummer|d-?nr|personnummer",
-                         re.IGNORECASE)
+_ID_CONTEXT = re.compile(
+    r"f(?:ø|o|oe)dsels?n|personn|person-?nr|pers\.? ?nr|fnr|d-?nummer|d-?nr|personnummer", re.IGNORECASE
+)
 _ACCOUNT_CONTEXT = re.compile(r"konto|kto|bank|iban|kid|faktura|org\.? ?nr|organisasjonsn", re.IGNORECASE)
 
 
@@ -49,7 +50,9 @@ def find_identity_numbers(text: str) -> list[Hit]:
     if sum(c.isdigit() for c in text[:20000]) < 11:
         return hits
     for run in _DIGIT_RUN.finditer(text):
-        groups = [(m.start() + run.start(), m.end() + run.start(), m.group()) for m in _GROUP.finditer(run.group())]
+        groups = [
+            (m.start() + run.start(), m.end() + run.start(), m.group()) for m in _GROUP.finditer(run.group())
+        ]
         total = sum(len(g[2]) for g in groups)
         if total < 11:
             continue
@@ -62,7 +65,7 @@ def find_identity_numbers(text: str) -> list[Hit]:
                     break
                 if len(digits) == 11:
                     start, end = groups[i][0], groups[j][1]
-                    hit = _check_identity(text, digits, start, end, [len(g[2]) for g in groups[i:j + 1]])
+                    hit = _check_identity(text, digits, start, end, [len(g[2]) for g in groups[i : j + 1]])
                     if hit:
                         hits.append(hit)
                     break
@@ -72,10 +75,14 @@ def find_identity_numbers(text: str) -> list[Hit]:
 def _check_identity(text: str, digits: str, start: int, end: int, shape: list[int]) -> Hit | None:
     if not fodselsnummer.is_valid(digits):
         return None
-    before = text[max(0, start - 40):start]
+    before = text[max(0, start - 40) : start]
     # A valid bank account number in account layout (4.2.5) next to account words is an account.
-    if shape == [4, 2, 5] and kontonr.is_valid(digits) and _ACCOUNT_CONTEXT.search(before) \
-            and not _ID_CONTEXT.search(before):
+    if (
+        shape == [4, 2, 5]
+        and kontonr.is_valid(digits)
+        and _ACCOUNT_CONTEXT.search(before)
+        and not _ID_CONTEXT.search(before)
+    ):
         return None
     kind = "d_number" if digits[0] in "4567" else ("h_number" if digits[2] in "4567" else "fodselsnummer")
     return Hit("identity_number", start, end, kind)
@@ -101,13 +108,20 @@ def find_phone_numbers(text: str, exclude: list[Hit] = ()) -> list[Hit]:
         return []
     hits = []
     try:
-        matcher = phonenumbers.PhoneNumberMatcher(text[:5000], "NO", leniency=phonenumbers.Leniency.VALID,
-                                                  max_tries=20)
+        matcher = phonenumbers.PhoneNumberMatcher(
+            text[:5000], "NO", leniency=phonenumbers.Leniency.VALID, max_tries=20
+        )
         for m in matcher:
             if any(m.start < e.end and e.start < m.end for e in exclude):
                 continue
-            hits.append(Hit("phone", m.start, m.end, phonenumbers.format_number(
-                m.number, phonenumbers.PhoneNumberFormat.E164)))
+            hits.append(
+                Hit(
+                    "phone",
+                    m.start,
+                    m.end,
+                    phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164),
+                )
+            )
     except Exception:  # noqa: BLE001 - a broken number must never break triage
         return hits
     return hits
@@ -130,31 +144,106 @@ def find_emails(text: str, official_domains: tuple[str, ...] = ()) -> list[Hit]:
 # --------------------------------------------------------------------------------------------
 # Links and scams
 # --------------------------------------------------------------------------------------------
-_TLDS = ("com|no|net|org|info|xyz|top|click|io|ly|me|co|ru|cn|biz|site|online|shop|live|app|link|tk|ml|ga|cf"
-         "|gq|cc|gd|at|eu|se|dk|de|uk|us|icu|cyou|sbs|buzz|club|win|bid|loan|vip|store|website|space|fun|pw|su")
+_TLDS = (
+    "com|no|net|org|info|xyz|top|click|io|ly|me|co|ru|cn|biz|site|online|shop|live|app|link|tk|ml|ga|cf"
+    "|gq|cc|gd|at|eu|se|dk|de|uk|us|icu|cyou|sbs|buzz|club|win|bid|loan|vip|store|website|space|fun|pw|su"
+)
 _URL = re.compile(
     r"(?:https?://|hxxps?://|www\.)[^\s<>\"']{2,300}"
     r"|\b(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.){1,5}(?:" + _TLDS + r")\b(?:/[^\s<>\"']{0,300})?",
     re.IGNORECASE,
 )
-SHORTENERS = frozenset({
-    "bit.ly", "tinyurl.com", "t.co", "goo.gl", "is.gd", "cutt.ly", "rb.gy", "shorturl.at", "ow.ly", "buff.ly",
-    "tiny.cc", "s.id", "t.ly", "rebrand.ly", "bl.ink", "shorte.st", "adf.ly", "v.gd", "qr.net", "lnkd.in",
-    "tr.im", "x.co", "soo.gd", "clck.ru", "u.to", "urlz.fr", "linktr.ee", "short.link", "bitly.com",
-})
-_RISKY_TLDS = frozenset({"xyz", "top", "click", "tk", "ml", "ga", "cf", "gq", "icu", "cyou", "sbs", "buzz",
-                         "win", "bid", "loan", "vip", "pw", "su", "ru", "cn", "online", "site", "website",
-                         "space", "fun", "live"})
+SHORTENERS = frozenset(
+    {
+        "bit.ly",
+        "tinyurl.com",
+        "t.co",
+        "goo.gl",
+        "is.gd",
+        "cutt.ly",
+        "rb.gy",
+        "shorturl.at",
+        "ow.ly",
+        "buff.ly",
+        "tiny.cc",
+        "s.id",
+        "t.ly",
+        "rebrand.ly",
+        "bl.ink",
+        "shorte.st",
+        "adf.ly",
+        "v.gd",
+        "qr.net",
+        "lnkd.in",
+        "tr.im",
+        "x.co",
+        "soo.gd",
+        "clck.ru",
+        "u.to",
+        "urlz.fr",
+        "linktr.ee",
+        "short.link",
+        "bitly.com",
+    }
+)
+_RISKY_TLDS = frozenset(
+    {
+        "xyz",
+        "top",
+        "click",
+        "tk",
+        "ml",
+        "ga",
+        "cf",
+        "gq",
+        "icu",
+        "cyou",
+        "sbs",
+        "buzz",
+        "win",
+        "bid",
+        "loan",
+        "vip",
+        "pw",
+        "su",
+        "ru",
+        "cn",
+        "online",
+        "site",
+        "website",
+        "space",
+        "fun",
+        "live",
+    }
+)
 # Brands and public bodies that scammers imitate, with their real registrable domains.
 BRANDS = {
-    "nav": ("nav.no",), "vipps": ("vipps.no",), "bankid": ("bankid.no",), "altinn": ("altinn.no",),
-    "skatteetaten": ("skatteetaten.no",), "skatt": ("skatteetaten.no",), "posten": ("posten.no",),
-    "helsenorge": ("helsenorge.no",), "dnb": ("dnb.no",), "sparebank": (), "norwegian": ("norwegian.no",),
-    "kommune": ("kommune.no",), "politi": ("politiet.no",), "statens": ("vegvesen.no",),
-    "vegvesen": ("vegvesen.no",), "lanekassen": ("lanekassen.no",), "husbanken": ("husbanken.no",),
-    "regjeringen": ("regjeringen.no",), "digipost": ("digipost.no",), "bring": ("bring.no",),
-    "idporten": ("idporten.no",), "facebook": ("facebook.com", "fb.com", "fb.me"),
-    "meta": ("meta.com",), "instagram": ("instagram.com",), "support": (), "helse": (),
+    "nav": ("nav.no",),
+    "vipps": ("vipps.no",),
+    "bankid": ("bankid.no",),
+    "altinn": ("altinn.no",),
+    "skatteetaten": ("skatteetaten.no",),
+    "skatt": ("skatteetaten.no",),
+    "posten": ("posten.no",),
+    "helsenorge": ("helsenorge.no",),
+    "dnb": ("dnb.no",),
+    "sparebank": (),
+    "norwegian": ("norwegian.no",),
+    "kommune": ("kommune.no",),
+    "politi": ("politiet.no",),
+    "statens": ("vegvesen.no",),
+    "vegvesen": ("vegvesen.no",),
+    "lanekassen": ("lanekassen.no",),
+    "husbanken": ("husbanken.no",),
+    "regjeringen": ("regjeringen.no",),
+    "digipost": ("digipost.no",),
+    "bring": ("bring.no",),
+    "idporten": ("idporten.no",),
+    "facebook": ("facebook.com", "fb.com", "fb.me"),
+    "meta": ("meta.com",),
+    "instagram": ("instagram.com",),
+    "support": (),
+    "helse": (),
 }
 _SCAM_WORDS = re.compile(
     r"\b(?:bitcoin|btc|ethereum|eth\b|krypto\w*|crypto\w*|giveaway|give ?away|usdt|forex|trading[- ]?(?:bot|robot)"
@@ -191,8 +280,11 @@ def find_links(text: str, official_domains: tuple[str, ...] = ()) -> list[Hit]:
             continue
         reg = _registrable(host)
         tld = host.rsplit(".", 1)[-1]
-        official = any(host == d or host.endswith("." + d) for d in official_domains) or \
-            host.endswith(".kommune.no") or reg in _PUBLIC_DOMAINS
+        official = (
+            any(host == d or host.endswith("." + d) for d in official_domains)
+            or host.endswith(".kommune.no")
+            or reg in _PUBLIC_DOMAINS
+        )
         why = ""
         if reg in SHORTENERS or host in SHORTENERS:
             why = "shortener"
@@ -201,7 +293,10 @@ def find_links(text: str, official_domains: tuple[str, ...] = ()) -> list[Hit]:
         elif not official:
             label = host[: -len(tld) - 1]
             for brand, real in BRANDS.items():
-                if re.search(r"(?:^|[.\-])" + brand + r"|" + brand + r"(?:[.\-]|$)", label) and reg not in real:
+                if (
+                    re.search(r"(?:^|[.\-])" + brand + r"|" + brand + r"(?:[.\-]|$)", label)
+                    and reg not in real
+                ):
                     why = "lookalike"
                     break
             if not why and tld in _RISKY_TLDS:
@@ -210,14 +305,51 @@ def find_links(text: str, official_domains: tuple[str, ...] = ()) -> list[Hit]:
     return hits
 
 
-_PUBLIC_DOMAINS = frozenset({
-    "nav.no", "vipps.no", "bankid.no", "altinn.no", "skatteetaten.no", "posten.no", "helsenorge.no", "dnb.no",
-    "politiet.no", "vegvesen.no", "lanekassen.no", "husbanken.no", "regjeringen.no", "digipost.no", "bring.no",
-    "norge.no", "udir.no", "fhi.no", "helsedirektoratet.no", "bufdir.no", "kartverket.no", "yr.no", "nrk.no",
-    "ssb.no", "lovdata.no", "facebook.com", "instagram.com", "youtube.com", "google.com", "google.no",
-    "wikipedia.org", "ruter.no", "entur.no", "idporten.no", "brreg.no", "miljodirektoratet.no", "dsb.no",
-    "vg.no", "aftenposten.no", "dagbladet.no", "tv2.no",
-})
+_PUBLIC_DOMAINS = frozenset(
+    {
+        "nav.no",
+        "vipps.no",
+        "bankid.no",
+        "altinn.no",
+        "skatteetaten.no",
+        "posten.no",
+        "helsenorge.no",
+        "dnb.no",
+        "politiet.no",
+        "vegvesen.no",
+        "lanekassen.no",
+        "husbanken.no",
+        "regjeringen.no",
+        "digipost.no",
+        "bring.no",
+        "norge.no",
+        "udir.no",
+        "fhi.no",
+        "helsedirektoratet.no",
+        "bufdir.no",
+        "kartverket.no",
+        "yr.no",
+        "nrk.no",
+        "ssb.no",
+        "lovdata.no",
+        "facebook.com",
+        "instagram.com",
+        "youtube.com",
+        "google.com",
+        "google.no",
+        "wikipedia.org",
+        "ruter.no",
+        "entur.no",
+        "idporten.no",
+        "brreg.no",
+        "miljodirektoratet.no",
+        "dsb.no",
+        "vg.no",
+        "aftenposten.no",
+        "dagbladet.no",
+        "tv2.no",
+    }
+)
 
 
 def find_scam_words(text: str) -> list[Hit]:
@@ -250,34 +382,56 @@ _CHILD_WELFARE = re.compile(
 
 def find_special_categories(text: str) -> list[Hit]:
     hits = [Hit("health", m.start(), m.end(), m.group().lower()) for m in _HEALTH.finditer(text)]
-    hits += [Hit("child_welfare", m.start(), m.end(), m.group().lower()) for m in _CHILD_WELFARE.finditer(text)]
+    hits += [
+        Hit("child_welfare", m.start(), m.end(), m.group().lower()) for m in _CHILD_WELFARE.finditer(text)
+    ]
     return hits
 
 
 # --------------------------------------------------------------------------------------------
 # Threats and slurs (unlawful: these rules win over the models)
 # --------------------------------------------------------------------------------------------
-_VIOLENT = (r"(?:drep\w*|skyt\w*|skut\w*|knivstikk\w*|stikk\w* (?:ned|kniven)|bank\w* (?:opp|deg|dere|han|henne|ho)"
-            r"|denge\w*|jule (?:deg|dere|han|henne|ho) opp|slå (?:deg |dere |han |henne |ho )?(?:ihjel|i hjel|i stykker)"
-            r"|sprenge?\w*|spreng\w* (?:rådhuset|huset|kontoret)|brenn\w* (?:ned|opp)|sette fyr på|tenne på|kvel\w*"
-            r"|lemlest\w*|ta livet av|knuse (?:skallen|trynet|ansiktet|kneskålene|beina)|henge (?:deg|dere|han|henne|ho)"
-            r"|voldta\w*|slakte\w*|halshugg\w*|skalle (?:deg|dere|han|ho|henne) ned|bryte (?:armene|beina|nakken))")
+_VIOLENT = (
+    r"(?:drep\w*|skyt\w*|skut\w*|knivstikk\w*|stikk\w* (?:ned|kniven)|bank\w* (?:opp|deg|dere|han|henne|ho)"
+    r"|denge\w*|jule (?:deg|dere|han|henne|ho) opp|slå (?:deg |dere |han |henne |ho )?(?:ihjel|i hjel|i stykker)"
+    r"|sprenge?\w*|spreng\w* (?:rådhuset|huset|kontoret)|brenn\w* (?:ned|opp)|sette fyr på|tenne på|kvel\w*"
+    r"|lemlest\w*|ta livet av|knuse (?:skallen|trynet|ansiktet|kneskålene|beina)|henge (?:deg|dere|han|henne|ho)"
+    r"|voldta\w*|slakte\w*|halshugg\w*|skalle (?:deg|dere|han|ho|henne) ned|bryte (?:armene|beina|nakken))"
+)
 _THREAT_PATTERNS = [
-    re.compile(r"\b(?:jeg|eg|vi|me|jæ|æ|je)\s+(?:skal|ska|sk|kommer til å|kjem til å|vil|tenker å|tenkjer å|kan fort|"
-               r"har lyst til å|skal nok|skal personlig)\s+(?:\w+\s+){0,4}?" + _VIOLENT, re.IGNORECASE),
-    re.compile(r"\b(?:skal|ska|vil|kommer|kjem)\s+(?:jeg|eg|vi|me|jæ|æ)\s+(?:\w+\s+){0,4}?" + _VIOLENT, re.IGNORECASE),
-    re.compile(r"\b(?:vet|veit|vett)\s+(?:hvor|kor|kvar|ka)\s+(?:du|dere|han|hun|ho|dokker|dykk|de|dei|[A-ZÆØÅ]\w+)\s+"
-               r"(?:bor|bur|jobber|jobbar|har ungene|parkerer)", re.IGNORECASE),
-    re.compile(r"\b(?:du|dere|dykk|han|hun|ho)\s+(?:skal|kommer til å|kjem til å|fortjener å|fortener å|burde|bør|"
-               r"må|skulle)\s+(?:\w+\s+){0,2}?(?:dø|døy|drepes|drepast|skytes|skytast|henges|hengast|brenne|brenna|"
-               r"få (?:juling|bank|ein på trynet|en på trynet|kule|kulen)|få svi|ligge død|bli skutt)\b", re.IGNORECASE),
-    re.compile(r"\bpass\s+(?:deg|dere|dykk|ryggen)\b.{0,50}\b(?:mørkt|mørket|natt|kveld|hjem|heim|ute|alene|åleine)\b",
-               re.IGNORECASE),
-    re.compile(r"\b(?:kule|kula|kulen) (?:i|gjennom) (?:hodet|skallen|huet|panna)\b|\bbombe\w* (?:rådhuset|kommunehuset|"
-               r"kontoret|skolen)\b|\bsett(?:e)? fyr på (?:rådhuset|kommunehuset|huset|kontoret|deg|dere|han|henne)\b",
-               re.IGNORECASE),
-    re.compile(r"\b(?:snart|neste gang|en dag|ein dag)\b.{0,30}\b(?:får du|får dere|får dokker|skal du|skal dere)\b.{0,30}"
-               r"\b(?:svi|unngjelde|merke det|kjenne det|angre)\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:jeg|eg|vi|me|jæ|æ|je)\s+(?:skal|ska|sk|kommer til å|kjem til å|vil|tenker å|tenkjer å|kan fort|"
+        r"har lyst til å|skal nok|skal personlig)\s+(?:\w+\s+){0,4}?" + _VIOLENT,
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:skal|ska|vil|kommer|kjem)\s+(?:jeg|eg|vi|me|jæ|æ)\s+(?:\w+\s+){0,4}?" + _VIOLENT, re.IGNORECASE
+    ),
+    re.compile(
+        r"\b(?:vet|veit|vett)\s+(?:hvor|kor|kvar|ka)\s+(?:du|dere|han|hun|ho|dokker|dykk|de|dei|[A-ZÆØÅ]\w+)\s+"
+        r"(?:bor|bur|jobber|jobbar|har ungene|parkerer)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:du|dere|dykk|han|hun|ho)\s+(?:skal|kommer til å|kjem til å|fortjener å|fortener å|burde|bør|"
+        r"må|skulle)\s+(?:\w+\s+){0,2}?(?:dø|døy|drepes|drepast|skytes|skytast|henges|hengast|brenne|brenna|"
+        r"få (?:juling|bank|ein på trynet|en på trynet|kule|kulen)|få svi|ligge død|bli skutt)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\bpass\s+(?:deg|dere|dykk|ryggen)\b.{0,50}\b(?:mørkt|mørket|natt|kveld|hjem|heim|ute|alene|åleine)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:kule|kula|kulen) (?:i|gjennom) (?:hodet|skallen|huet|panna)\b|\bbombe\w* (?:rådhuset|kommunehuset|"
+        r"kontoret|skolen)\b|\bsett(?:e)? fyr på (?:rådhuset|kommunehuset|huset|kontoret|deg|dere|han|henne)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:snart|neste gang|en dag|ein dag)\b.{0,30}\b(?:får du|får dere|får dokker|skal du|skal dere)\b.{0,30}"
+        r"\b(?:svi|unngjelde|merke det|kjenne det|angre)\b",
+        re.IGNORECASE,
+    ),
 ]
 
 
@@ -296,19 +450,28 @@ _SLURS = re.compile(
     r"|soperpakk\w*|skjeggebarn\w*|lusepakk\w*|gjøkunger)\b",
     re.IGNORECASE,
 )
-_GROUPS = (r"(?:innvandr\w*|muslim\w*|jøde\w*|jødar\w*|somali\w*|flyktning\w*|asylsøk\w*|homo\w*|homs\w*|lesb\w*"
-           r"|transpers\w*|svarte|utlending\w*|sigøyn\w*|romfolk\w*|tatere?\w*|polakk\w*|litau\w*|araber\w*|arabar\w*"
-           r"|afrikan\w*|pakistan\w*|samer|samane|samene|kvener|indere|kinesere|ukrain\w*|syrer\w*|eritre\w*"
-           r"|afghan\w*|irak\w*|kurder\w*|tyrk\w*|russer\w*|skeive|funksjonshem\w*|utviklingshem\w*|kristne|hinduer"
-           r"|mørkhuda|brune|folk fra \w+)")
+_GROUPS = (
+    r"(?:innvandr\w*|muslim\w*|jøde\w*|jødar\w*|somali\w*|flyktning\w*|asylsøk\w*|homo\w*|homs\w*|lesb\w*"
+    r"|transpers\w*|svarte|utlending\w*|sigøyn\w*|romfolk\w*|tatere?\w*|polakk\w*|litau\w*|araber\w*|arabar\w*"
+    r"|afrikan\w*|pakistan\w*|samer|samane|samene|kvener|indere|kinesere|ukrain\w*|syrer\w*|eritre\w*"
+    r"|afghan\w*|irak\w*|kurder\w*|tyrk\w*|russer\w*|skeive|funksjonshem\w*|utviklingshem\w*|kristne|hinduer"
+    r"|mørkhuda|brune|folk fra \w+)"
+)
 _HATE_PATTERNS = [
-    re.compile(r"\b" + _GROUPS + r"\b.{0,60}?\b(?:bør|burde|skal|må|skulle)\s+(?:\w+\s+){0,2}?(?:kastes ut|kastast ut|"
-               r"sendes (?:hjem|heim|ut)|sendast (?:heim|ut)|utryddes|utryddast|deporteres|deporterast|skytes|henges|"
-               r"gasses|steriliseres|forbys|ut av landet|dø|døy)\b", re.IGNORECASE),
-    re.compile(r"\b(?:alle|disse|desse|de|dei|slike|sånne|sånn)\s+" + _GROUPS + r"\s+(?:er|e)\s+(?:\w+\s+){0,2}?"
-               r"(?:dyr|parasitter|kakerlakker|rotter|snyltere|avskum|pakk|kriminelle|voldtektsmenn|terrorister|"
-               r"søppel|skadedyr|undermennesker|mindreverdige|pedofile|syke i hodet|en pest|ein pest|en kreft)\b",
-               re.IGNORECASE),
+    re.compile(
+        r"\b"
+        + _GROUPS
+        + r"\b.{0,60}?\b(?:bør|burde|skal|må|skulle)\s+(?:\w+\s+){0,2}?(?:kastes ut|kastast ut|"
+        r"sendes (?:hjem|heim|ut)|sendast (?:heim|ut)|utryddes|utryddast|deporteres|deporterast|skytes|henges|"
+        r"gasses|steriliseres|forbys|ut av landet|dø|døy)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:alle|disse|desse|de|dei|slike|sånne|sånn)\s+" + _GROUPS + r"\s+(?:er|e)\s+(?:\w+\s+){0,2}?"
+        r"(?:dyr|parasitter|kakerlakker|rotter|snyltere|avskum|pakk|kriminelle|voldtektsmenn|terrorister|"
+        r"søppel|skadedyr|undermennesker|mindreverdige|pedofile|syke i hodet|en pest|ein pest|en kreft)\b",
+        re.IGNORECASE,
+    ),
 ]
 
 
@@ -334,16 +497,69 @@ def profanity_regex(words: tuple[str, ...]) -> re.Pattern:
 _CAP_WORD = re.compile(r"\b[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáóúïëçñ]+(?:-[A-ZÆØÅ][a-zæøåäöüé]+)?\b")
 _SENT_START = re.compile(r"(?:^|[.!?:…\n]\s*|[\"«(]\s*)$")
 # Capitalised words that look like names but are not (months, weekdays, places of the desk).
-_NOT_NAMES = frozenset({
-    "Jeg", "Eg", "Du", "Vi", "Me", "De", "Dei", "Han", "Hun", "Ho", "Det", "Den", "Der", "Her", "Hei", "Hallo",
-    "Takk", "Ja", "Nei", "Kommunen", "Kommune", "Norge", "Noreg", "Facebook", "Instagram", "Gud", "Mvh",
-    "Januar", "Februar", "Mars", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November",
-    "Desember", "Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag", "Måndag", "Tysdag",
-    "Nav", "Vipps", "Jul", "Påske", "Oslo", "Bergen",
-})
+_NOT_NAMES = frozenset(
+    {
+        "Jeg",
+        "Eg",
+        "Du",
+        "Vi",
+        "Me",
+        "De",
+        "Dei",
+        "Han",
+        "Hun",
+        "Ho",
+        "Det",
+        "Den",
+        "Der",
+        "Her",
+        "Hei",
+        "Hallo",
+        "Takk",
+        "Ja",
+        "Nei",
+        "Kommunen",
+        "Kommune",
+        "Norge",
+        "Noreg",
+        "Facebook",
+        "Instagram",
+        "Gud",
+        "Mvh",
+        "Januar",
+        "Februar",
+        "Mars",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+        "Mandag",
+        "Tirsdag",
+        "Onsdag",
+        "Torsdag",
+        "Fredag",
+        "Lørdag",
+        "Søndag",
+        "Måndag",
+        "Tysdag",
+        "Nav",
+        "Vipps",
+        "Jul",
+        "Påske",
+        "Oslo",
+        "Bergen",
+    }
+)
 
 
-_PLACE_PREP = re.compile(r"(?:^|\W)(?:i|på|fra|frå|til|ved|mot|over|gjennom|langs|utenfor|utanfor)\s$", re.IGNORECASE)
+_PLACE_PREP = re.compile(
+    r"(?:^|\W)(?:i|på|fra|frå|til|ved|mot|over|gjennom|langs|utenfor|utanfor)\s$", re.IGNORECASE
+)
 
 
 def find_names(text: str, gazetteer: frozenset[str], extra_names: frozenset[str] = frozenset()) -> list[Hit]:
@@ -361,13 +577,17 @@ def find_names(text: str, gazetteer: frozenset[str], extra_names: frozenset[str]
             continue
         # extend over following capitalised words separated by one space (surnames)
         j = i
-        while j + 1 < len(words) and words[j + 1].start() == words[j].end() + 1 and words[j + 1].group() not in _NOT_NAMES:
+        while (
+            j + 1 < len(words)
+            and words[j + 1].start() == words[j].end() + 1
+            and words[j + 1].group() not in _NOT_NAMES
+        ):
             j += 1
-        at_start = bool(_SENT_START.search(text[max(0, m.start() - 3):m.start()])) or m.start() == 0
+        at_start = bool(_SENT_START.search(text[max(0, m.start() - 3) : m.start()])) or m.start() == 0
         # "i Nordvik", "på Berg", "frå Vik": after a place preposition a single name is a place
-        after_prep = j == i and _PLACE_PREP.search(text[max(0, m.start() - 6):m.start()])
+        after_prep = j == i and _PLACE_PREP.search(text[max(0, m.start() - 6) : m.start()])
         if (j > i or not at_start or w in extra_names) and not after_prep:
-            hits.append(Hit("person", m.start(), words[j].end(), text[m.start():words[j].end()]))
+            hits.append(Hit("person", m.start(), words[j].end(), text[m.start() : words[j].end()]))
         i = j + 1
     return hits
 

@@ -23,6 +23,8 @@ _TOKEN = re.compile(r"\w+|[!?]+|[^\w\s]", re.UNICODE)
 _DIGITS = re.compile(r"\d")
 _ALNUM = re.compile(r"[^\W_]")
 _DOMAINISH = re.compile(r"[A-Za-z0-9\-]\.[A-Za-z]{2,}|https?:|www\.", re.IGNORECASE)
+
+
 @dataclass(slots=True)
 class Analysis:
     norm: Normalised
@@ -109,7 +111,11 @@ def analyse(text: str | None, tpolicy=None, res: Resources | None = None) -> Ana
     hits += emails
     links = []
     if _DOMAINISH.search(t):
-        links = [h for h in D.find_links(t, official) if not any(h.start < e.end and e.start < h.end for e in emails)]
+        links = [
+            h
+            for h in D.find_links(t, official)
+            if not any(h.start < e.end and e.start < h.end for e in emails)
+        ]
         hits += links
     if "threat_trigger" in lex:
         hits += D.find_threats(t)
@@ -120,7 +126,9 @@ def analyse(text: str | None, tpolicy=None, res: Resources | None = None) -> Ana
         hits += a.word_hits("profanity", res.profanity)
     if tpolicy is not None:
         if tpolicy.politician_re is not None and toks & tpolicy.politician_tokens:
-            hits += [D.Hit("politician", m.start(), m.end(), m.group()) for m in tpolicy.politician_re.finditer(t)]
+            hits += [
+                D.Hit("politician", m.start(), m.end(), m.group()) for m in tpolicy.politician_re.finditer(t)
+            ]
         if tpolicy.party_re is not None and toks & tpolicy.party_tokens:
             hits += [D.Hit("party", m.start(), m.end(), m.group()) for m in tpolicy.party_re.finditer(t)]
     pol_spans = [(h.start, h.end) for h in hits if h.kind == "politician"]
@@ -137,7 +145,7 @@ def analyse(text: str | None, tpolicy=None, res: Resources | None = None) -> Ana
         for h in repl:
             if h.start < pos:
                 continue
-            parts.append(t[pos:h.start])
+            parts.append(t[pos : h.start])
             mask = _MASKS[h.kind]
             if h.kind == "link" and h.extra.get("scam"):
                 mask = " svindellenke "
@@ -209,7 +217,7 @@ def token_features(tok: str) -> list[str]:
             if n > L:
                 break
             for i in range(L - n + 1):
-                out.append("c=" + w[i:i + n])
+                out.append("c=" + w[i : i + n])
     return out
 
 
@@ -225,7 +233,7 @@ def pair_features(a: str, b: str) -> list[str]:
     for n in (3, 4, 5):
         for i in range(max(0, k - n + 2), k):
             if i + n <= L:
-                out.append("x=" + s[i:i + n])
+                out.append("x=" + s[i : i + n])
     return out
 
 

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from somedesk.triage.engine.lexicon import Lexicon
 from somedesk.lib.policy import (
     Policy,
     PolicyError,
@@ -21,6 +20,7 @@ from somedesk.lib.policy import (
     load_policy,
     register_section,
 )
+from somedesk.triage.engine.lexicon import Lexicon
 
 REASONS = ("threat", "hate", "harassment", "shaming", "personal_data", "spam")
 ROUTES = ("none", "service_question", "light_case", "formal_inquiry", "political", "correction")
@@ -31,7 +31,9 @@ def _validate_reasons(value: Any, path) -> dict:
     expect_mapping(value, path)
     for code, spec in value.items():
         if code not in REASONS:
-            raise PolicyError(f"unknown removal reason '{code}' (allowed: {', '.join(REASONS)})", path + (code,))
+            raise PolicyError(
+                f"unknown removal reason '{code}' (allowed: {', '.join(REASONS)})", path + (code,)
+            )
         expect_mapping(spec, path + (code,))
         expect_keys(spec, path + (code,), {"label", "description"}, {"unlawful"})
         expect_str(spec["label"], path + (code, "label"))
@@ -55,9 +57,13 @@ def _validate_routes(value: Any, path) -> dict:
         expect_str(spec["label"], p + ("label",))
         expect_str(spec["description"], p + ("description",))
         if spec["reply"] not in REPLY_RULES:
-            raise PolicyError(f"reply must be one of {', '.join(REPLY_RULES)}, not '{spec['reply']}'", p + ("reply",))
+            raise PolicyError(
+                f"reply must be one of {', '.join(REPLY_RULES)}, not '{spec['reply']}'", p + ("reply",)
+            )
         if (code == "none") != (spec["reply"] == "by_sentiment"):
-            raise PolicyError("route 'none' replies by sentiment; every other route requires a reply", p + ("reply",))
+            raise PolicyError(
+                "route 'none' replies by sentiment; every other route requires a reply", p + ("reply",)
+            )
         if not isinstance(spec.get("journal", False), bool):
             raise PolicyError("must be true or false", p + ("journal",))
         if "reply_template" in spec:
@@ -138,7 +144,9 @@ def _word_alternation(words, inflect: bool = False) -> re.Pattern | None:
     if not words:
         return None
     tail = r"\w{0,5}" if inflect else ""
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")" + tail + r"(?!\w)", re.IGNORECASE)
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")" + tail + r"(?!\w)", re.IGNORECASE
+    )
 
 
 @dataclass

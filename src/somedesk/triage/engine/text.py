@@ -28,8 +28,10 @@ _INVISIBLE = frozenset(
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
 _TAG_RE = re.compile(r"<(?:[a-zA-Z/!][^<>]{0,300})>")
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")
-_SPACE_LIKE = frozenset("\t\n\r\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-                        "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_SPACE_LIKE = frozenset(
+    "\t\n\r\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 @dataclass(slots=True)
@@ -53,7 +55,9 @@ class Normalised:
         return self.offsets[start], self.ends[end - 1]
 
 
-_SLOW_RE = re.compile("[<&\x00-\x09\x0b-\x1f\x7f-\x9f" + "".join(sorted(_INVISIBLE | _SPACE_LIKE - {"\n"})) + "]")
+_SLOW_RE = re.compile(
+    "[<&\x00-\x09\x0b-\x1f\x7f-\x9f" + "".join(sorted(_INVISIBLE | _SPACE_LIKE - {"\n"})) + "]"
+)
 
 
 def _needs_slow_path(text: str) -> bool:

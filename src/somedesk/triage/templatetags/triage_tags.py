@@ -24,8 +24,12 @@ def triage_decision(comment):
 def triage_correction_form(decision, comment):
     initial = {}
     if decision is not None:
-        initial = {"moderation": decision.moderation, "reason": decision.reason, "route": decision.route,
-                   "sentiment": decision.sentiment}
+        initial = {
+            "moderation": decision.moderation,
+            "reason": decision.reason,
+            "route": decision.route,
+            "sentiment": decision.sentiment,
+        }
     return CorrectionForm(initial=initial, auto_id=f"triage-{comment.pk}-%s")
 
 

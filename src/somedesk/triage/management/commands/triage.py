@@ -11,15 +11,23 @@ from somedesk.lib.policy import PolicyError, load_policy
 
 
 class Command(BaseCommand):
-    help = ("Decide comments: `triage IN.jsonl [--out OUT.jsonl]`; export staff corrections: "
-            "`triage export-labels [--out FILE]`; decide stored comments again: `triage retriage`.")
+    help = (
+        "Decide comments: `triage IN.jsonl [--out OUT.jsonl]`; export staff corrections: "
+        "`triage export-labels [--out FILE]`; decide stored comments again: `triage retriage`."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("target", help="a .jsonl file (or - for stdin), 'export-labels' or 'retriage'")
         parser.add_argument("--out", default="-", help="output file (default: standard output)")
-        parser.add_argument("--policy", default=None, help="policy file (default: SOMEDESK_POLICY or policy/default.yaml)")
-        parser.add_argument("--organisation", type=int, default=None, help="export-labels: only this organisation id")
-        parser.add_argument("--all", action="store_true", help="retriage: every comment, not only undecided ones")
+        parser.add_argument(
+            "--policy", default=None, help="policy file (default: SOMEDESK_POLICY or policy/default.yaml)"
+        )
+        parser.add_argument(
+            "--organisation", type=int, default=None, help="export-labels: only this organisation id"
+        )
+        parser.add_argument(
+            "--all", action="store_true", help="retriage: every comment, not only undecided ones"
+        )
 
     def handle(self, *args, target, out, policy, organisation, all, **options):
         if target == "export-labels":
@@ -61,10 +69,27 @@ class Command(BaseCommand):
                     bad += 1
                     continue
                 text = row.get("text")
-                d = decide(text if isinstance(text, str) else "", post=row.get("post"), channel=row.get("channel"),
-                           engine=engine)
-                outrow = {"id": row.get("id", lineno), **{k: d[k] for k in (
-                    "moderation", "reason", "route", "sentiment", "reply", "confidence", "reasons")}}
+                d = decide(
+                    text if isinstance(text, str) else "",
+                    post=row.get("post"),
+                    channel=row.get("channel"),
+                    engine=engine,
+                )
+                outrow = {
+                    "id": row.get("id", lineno),
+                    **{
+                        k: d[k]
+                        for k in (
+                            "moderation",
+                            "reason",
+                            "route",
+                            "sentiment",
+                            "reply",
+                            "confidence",
+                            "reasons",
+                        )
+                    },
+                }
                 fh.write(json.dumps(outrow, ensure_ascii=False) + "\n")
                 n += 1
         finally:
@@ -72,8 +97,11 @@ class Command(BaseCommand):
                 src.close()
             if close:
                 fh.close()
-        self.stderr.write(f"{n} comments decided" + (f", {bad} lines skipped" if bad else "")
-                          + f" (model {engine.models.version}, policy {engine.policy.version})")
+        self.stderr.write(
+            f"{n} comments decided"
+            + (f", {bad} lines skipped" if bad else "")
+            + f" (model {engine.models.version}, policy {engine.policy.version})"
+        )
 
     def _export(self, out, organisation_id):
         from somedesk.inbox.models import Organisation
