@@ -26,7 +26,7 @@ class Command(BaseCommand):
                **options):
         channel_obj = _channel(channel) if channel else None
         organisation_obj = _organisation(organisation) if organisation else None
-        bar = tqdm(total=None, unit=_("kommentarer"), disable=no_progress or options["verbosity"] == 0,
+        bar = tqdm(total=None, unit=" " + _("kommentarer"), disable=no_progress or options["verbosity"] == 0,
                    desc=_("Importerer"), dynamic_ncols=True)
         try:
             result = feed_import(file, channel=channel_obj, organisation=organisation_obj,
