@@ -83,3 +83,30 @@ def test_parallel_case_creation(servicetorg, post):
     journal_numbers = sorted(Journalpost.objects.values_list("journalsekvensnummer", flat=True))
     assert case_numbers == list(range(1, len(comments) + 1))
     assert journal_numbers == list(range(1, len(comments) + 1))
+
+
+def test_parallel_opening_of_the_same_comment_gives_one_case(servicetorg, post):
+    from somedesk.records.services import case_open_from_comment
+
+    comment = make_comment(post, "same", "Alle trykker på knappen samtidig?")
+    barrier = threading.Barrier(WORKERS)
+    results = []
+    lock = threading.Lock()
+
+    def stub(*args, **kwargs):
+        return b"%PDF-1.7\n% stub\n"
+
+    def worker(_index: int):
+        barrier.wait()
+        try:
+            case = case_open_from_comment(servicetorg, comment, now=at(5, 10), render=stub)
+            with lock:
+                results.append(case.pk)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(worker, range(WORKERS)))
+    assert Saksmappe.objects.count() == 1 and set(results) == {Saksmappe.objects.get().pk}
+    assert list(Journalpost.objects.values_list("journalsekvensnummer", flat=True)) == [1]
+    assert SequenceCounter.objects.get(series="sak").last_value == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -187,6 +187,19 @@ def case_open_from_comment(user, comment, *, route: str | None = None, now: date
         "revisions": comment.revisions.all()[:10], "generated_at": now,
     })
 
+    try:
+        return _open_case(user, comment, organisation, route, now, actor, policy, author, case_title, jp_title,
+                          public_case, public_jp, skjerming, pdf)
+    except IntegrityError:
+        # Someone opened a case for the same comment at the same moment; theirs stands.
+        existing = Saksmappe.objects.filter(source_comment=comment).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _open_case(user, comment, organisation, route, now, actor, policy, author, case_title, jp_title, public_case,
+               public_jp, skjerming, pdf) -> Saksmappe:
     with transaction.atomic():
         _arkiv, arkivdel, klasser = ensure_structure(organisation)
         year = _local_date(now).year
@@ -267,6 +280,19 @@ def journal_answer(saksmappe: Saksmappe, *, text: str, published_at: datetime, u
         "published_at": published_at, "permalink": permalink, "signature": signature,
         "saksmappe": saksmappe, "generated_at": timezone.now(),
     })
+    try:
+        return _journal_answer(saksmappe, text=text, published_at=published_at, user=user, signature=signature,
+                               reply_id=reply_id, actor=actor, author=author, jp_title=jp_title,
+                               public_jp=public_jp, skjerming=skjerming, pdf=pdf)
+    except IntegrityError:
+        existing = Journalpost.objects.filter(source_reply_id=reply_id).first() if reply_id is not None else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _journal_answer(saksmappe, *, text, published_at, user, signature, reply_id, actor, author, jp_title,
+                    public_jp, skjerming, pdf) -> Journalpost:
     with transaction.atomic():
         saksmappe = Saksmappe.objects.select_for_update().get(pk=saksmappe.pk)
         journalpost = _create_journalpost(
