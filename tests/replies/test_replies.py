@@ -309,3 +309,19 @@ def test_composer_page_shows_signature_and_check(client, local_channel, fagperso
     assert blocked.status_code == 422 and not Reply.objects.exists()
     draft = client.get(f"/svar/kommentar/{comment.pk}/utkast/?template=takk&language=nn").content.decode()
     assert "Tusen takk for hyggeleg tilbakemelding" in draft
+
+
+@pytest.mark.django_db
+def test_every_template_passes_the_check_in_both_languages(fagperson):
+    """The shipped texts with the municipality's own addresses and links are never a hit."""
+    from somedesk.replies import conf
+
+    text = (
+        "Når blir søppeldunken tømt? Hvorfor stemte ordfører Solheim for dette? Jeg klager på byggesøknaden."
+    )
+    for name, _label in conf.template_choices():
+        for language in ("nb", "nn"):
+            body = conf.render_template(name, language, text)
+            assert "{" not in body, (name, language, body)
+            signed = services.compose_text(body, services.signature_for(fagperson))
+            assert check_reply(signed) == [], (name, language, signed)
