@@ -90,6 +90,7 @@ class Models:
             and vocab_lines[i][2:] not in _MASK_WORDS
         }
         self.idf2 = self.idf32 * self.idf32
+        self._idf2_list = self.idf2.tolist()
         self._zero = np.zeros(self.idfW.shape[1], dtype=np.float32)
         # row buffer of cached token / token-pair contributions (row 0 = nothing); ~20 MB
         self._rows = np.zeros((self._CACHE_ROWS, self.idfW.shape[1]), dtype=np.float32)
@@ -101,7 +102,7 @@ class Models:
         if not ids:
             return 0, 0.0  # row 0 stays all zeros
         if self._next_row >= self._CACHE_ROWS:
-            self._reset_cache()
+            return -1, 0.0  # full: the caller keeps the ids; the cache is reset before the next comment
         r = self._next_row
         self._next_row += 1
         self._rows[r] = self.idfW[ids].sum(axis=0)
@@ -111,7 +112,12 @@ class Models:
         self._pair_cache.clear()
         self._next_row = 1
 
-    def _pair_entry(self, prev: str, tok: str, key: str) -> tuple[int, float, int]:
+    def _pair_entry(self, prev: str, tok: str, key: str) -> tuple:
+        """A new (previous token, token) pair: its feature ids, not yet summed into a cached row.
+
+        The row is made when the pair is seen a second time (see scores_for), so one-off pairs cost a
+        list of ids and nothing else.
+        """
         vocab = self.vocab
         t = self._tok_cache.get(tok)
         if t is None:
@@ -122,8 +128,16 @@ class Models:
                 self._tok_cache.clear()
             self._tok_cache[tok] = t
         ids = t[0] + [j for j in (vocab.get(f) for f in pair_features(prev, tok)) if j is not None]
-        r, q = self._cache_row(ids)
-        e = (r, q, t[1])
+        idf2 = self._idf2_list
+        e = (-1, sum([idf2[j] for j in ids]), t[1], ids)
+        self._pair_cache[key] = e
+        return e
+
+    def _promote(self, key: str, e: tuple) -> tuple:
+        r, q = self._cache_row(e[3])
+        if r < 0:
+            return e
+        e = (r, q, e[2], None)
         self._pair_cache[key] = e
         return e
 
@@ -134,18 +148,28 @@ class Models:
         per-token and per-token-pair contributions that are cached (as rows of one buffer), so a known
         word costs a dictionary look-up and the whole comment one gather-and-sum.
         """
+        if self._next_row >= self._CACHE_ROWS:
+            self._reset_cache()
         vocab = self.vocab
         pairs = self._pair_cache
         toks = model_tokens(a)
         prevs = ["<s>", *toks[:-1]] if toks else []
         keys = [p + "\x00" + t for p, t in zip(prevs, toks, strict=True)]
         entries = list(map(pairs.get, keys))
-        if None in entries:
-            entries = [
-                e if e is not None else self._pair_entry(p, t, k)
-                for e, p, t, k in zip(entries, prevs, toks, keys, strict=True)
-            ]
-        rows = [e[0] for e in entries]
+        extra: list[int] = []
+        if None in entries or any(e[0] < 0 for e in entries if e is not None):
+            fixed = []
+            for e, p, t, k in zip(entries, prevs, toks, keys, strict=True):
+                if e is None:
+                    e = self._pair_entry(p, t, k)
+                    extra += e[3]
+                elif e[0] < 0:
+                    e = self._promote(k, e)  # seen before: worth a cached row
+                    if e[0] < 0:
+                        extra += e[3]
+                fixed.append(e)
+            entries = fixed
+        rows = [e[0] for e in entries if e[0] > 0]
         sq = sum([e[1] for e in entries])
         words = [(e[2], t) for e, t in zip(entries, toks, strict=True) if e[2] >= 0]
         prevs2 = ["<s>", *prevs[:-1]] if prevs else []
@@ -153,13 +177,17 @@ class Models:
             vocab.get,
             ["t=" + a_ + "_" + b_ + "_" + c_ for a_, b_, c_ in zip(prevs2, prevs, toks, strict=True)],
         )
-        extra = [j for j in tri if j is not None]
+        tri_ids = [j for j in tri if j is not None]
+        sq_extra_ids = tri_ids
+        extra += tri_ids
         for fl in a.flags:
             j = vocab.get("f=" + fl)
             if j is not None:
                 extra.append(j)
-        if extra:
-            sq += float(self.idf2[extra].sum())
+                sq_extra_ids.append(j)
+        if sq_extra_ids:
+            idf2 = self._idf2_list
+            sq += sum([idf2[j] for j in sq_extra_ids])
         if sq > 0:
             acc = self._rows[rows].sum(axis=0) if rows else self._zero.copy()
             if extra:
