@@ -144,3 +144,45 @@ def test_command_folder_send(org, journalposts, tmp_path, capsys):
     assert "3 delivered, 0 failed" in capsys.readouterr().out
     call_command("noark", "send", "--folder", str(tmp_path / "inn"))
     assert "0 delivered, 0 failed (will be retried), 3 already delivered" in capsys.readouterr().out
+
+
+KVITTERING = """<?xml version="1.0" encoding="utf-8"?>
+<arkivmeldingKvittering xmlns="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/kvittering/v1"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xmlns:mdk="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/metadatakatalog/v1">
+  <registreringKvittering xsi:type="journalpostKvittering">
+    <systemID>5c1d0b7a-7e0e-4b8e-8d2f-6b7f0a9e3c21</systemID>
+    <referanseEksternNoekkel><mdk:fagsystem>somedesk</mdk:fagsystem><mdk:noekkel>{key}</mdk:noekkel></referanseEksternNoekkel>
+    <opprettetEllerEksisterende>Opprettet</opprettetEllerEksisterende>
+    <journalaar>2026</journalaar>
+    <journalsekvensnummer>5678</journalsekvensnummer>
+    <journalpostnummer>1</journalpostnummer>
+  </registreringKvittering>
+</arkivmeldingKvittering>"""
+FEIL = """<?xml version="1.0" encoding="utf-8"?>
+<ugyldigforespoersel xmlns="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/ugyldigforespoersel/v1"
+    xmlns:f="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/feilmelding/v1">
+  <f:feilId>3b1f6c2e-8d4a-4f0b-9c7e-2a5d1e0f9b88</f:feilId>
+  <f:feilmelding>Ukjent klasse 000.1</f:feilmelding>
+</ugyldigforespoersel>"""
+
+
+def test_archive_receipts_and_rejections_are_recorded(org, journalposts, tmp_path, capsys):
+    folder = tmp_path / "import"
+    call_command("noark", "send", "--folder", str(folder))
+    first, second = (Delivery.objects.get(journalpost=jp) for jp in journalposts[:2])
+    (folder / "kvitteringer").mkdir()
+    (folder / "feil").mkdir()
+    (folder / "kvitteringer" / f"{first.message_id}.xml").write_text(
+        KVITTERING.format(key=journalposts[0].system_id), encoding="utf-8")
+    (folder / "feil" / f"{second.message_id}.xml").write_text(FEIL, encoding="utf-8")
+    capsys.readouterr()
+    call_command("noark", "send", "--folder", str(folder))
+    out = capsys.readouterr()
+    assert "1 receipts, 1 rejected" in out.out and "Ukjent klasse 000.1" in out.err
+    first.refresh_from_db()
+    assert first.archive_status == "received" and first.archive_system_id == "5c1d0b7a-7e0e-4b8e-8d2f-6b7f0a9e3c21"
+    again = Delivery.objects.get(pk=second.pk)
+    # The rejected message went out again under a new message id; the accepted ones were not repeated.
+    assert again.message_id != second.message_id and again.status == "delivered" and again.attempts == 2
+    assert "1 delivered" in out.out and len(list(folder.glob("*.asice"))) == 4

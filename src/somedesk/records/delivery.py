@@ -152,6 +152,15 @@ class FolderBackend(Backend):
         path = self._path(message_id)
         return self._receipt(path) if path.is_file() else None
 
+    def archive_answer(self, message_id: str) -> bytes | None:
+        """The archive's answer to a message, if it has written one: `kvitteringer/<message_id>.xml`
+        (arkivmeldingKvittering) or `feil/<message_id>.xml` (ugyldigforespoersel or serverfeil)."""
+        for sub in ("kvitteringer", "feil"):
+            path = self.folder / sub / f"{message_id}.xml"
+            if path.is_file():
+                return path.read_bytes()
+        return None
+
     def deliver(self, message: Message, message_id: str) -> Receipt:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -200,6 +209,72 @@ def get_backend(name: str, *, folder: str | None = None) -> Backend:
             "account, Maskinporten and KS' service, which are not configured here"
         )
     raise BackendUnavailable(f"unknown backend {name!r} (known: folder, fiksio)")
+
+
+# ------------------------------------------------------------------------------------------------
+# Answers from the archive
+# ------------------------------------------------------------------------------------------------
+KVITTERING_XSD = (Path(__file__).parent / "xsd" / "fiks-arkiv-v1"
+                  / "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering.xsd")
+ERROR_ROOTS = {"ugyldigforespoersel", "serverfeil", "ikkefunnet"}
+
+
+def collect_answers(organisation, backend: Backend) -> dict:
+    """Record the archive's receipts and errors for delivered messages. A receipt is validated and kept
+    (with the archive's systemID for the journalpost); an error marks the delivery failed with the
+    archive's message and gives it a new message id, so the next run sends it again as a new message."""
+    from lxml import etree
+
+    from somedesk.records.export import load_schema
+
+    summary = {"received": 0, "rejected": 0, "errors": []}
+    reader = getattr(backend, "archive_answer", None)
+    if reader is None:
+        return summary
+    waiting = Delivery.objects.filter(backend=backend.name, status=Delivery.Status.DELIVERED, archive_status="",
+                                      journalpost__organisation=organisation).select_related("journalpost")
+    for delivery in waiting.iterator(chunk_size=500):
+        data = reader(str(delivery.message_id))
+        if data is None:
+            continue
+        jp = delivery.journalpost
+        label = f"{jp.journalaar}/{jp.journalsekvensnummer}"
+        try:
+            root = etree.fromstring(data)
+        except etree.XMLSyntaxError as exc:
+            summary["errors"].append(f"{label}: unreadable answer from the archive: {exc}")
+            continue
+        name = etree.QName(root).localname
+        if name == "arkivmeldingKvittering":
+            schema = load_schema(KVITTERING_XSD)
+            if not schema.validate(root):
+                summary["errors"].append(f"{label}: receipt does not validate: {schema.error_log.last_error}")
+                continue
+            system_id = root.xpath("string(*[local-name()='registreringKvittering']/*[local-name()='systemID'])")
+            failed = root.xpath("string(*[local-name()='registreringFeilet']/*[local-name()='feilmelding'])")
+            if failed:
+                _reject(delivery, f"archive: {failed}")
+                summary["rejected"] += 1
+                continue
+            Delivery.objects.filter(pk=delivery.pk).update(archive_status="received",
+                                                           archive_receipt=data.decode("utf-8", "replace"),
+                                                           archive_system_id=system_id)
+            summary["received"] += 1
+        elif name in ERROR_ROOTS:
+            message = root.xpath("string(*[local-name()='feilmelding'])") or name
+            _reject(delivery, f"archive ({name}): {message}")
+            summary["rejected"] += 1
+            summary["errors"].append(f"{label}: the archive rejected the message: {message}")
+        else:
+            summary["errors"].append(f"{label}: unexpected answer <{name}> from the archive")
+    return summary
+
+
+def _reject(delivery: Delivery, message: str) -> None:
+    import uuid as _uuid
+
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.FAILED, archive_status="", last_error=message[:2000], message_id=_uuid.uuid4())
 
 
 # ------------------------------------------------------------------------------------------------

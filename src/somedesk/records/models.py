@@ -363,6 +363,10 @@ class Delivery(models.Model):
     receipt = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # What the archive system answered (arkivmeldingKvittering or a feilmelding), when it has.
+    archive_status = models.CharField(max_length=10, blank=True, default="")  # "" | received | rejected
+    archive_receipt = models.TextField(blank=True)
+    archive_system_id = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["journalpost", "backend"], name="delivery_once")]

@@ -94,7 +94,7 @@ class Command(BaseCommand):
             raise CommandError(f"{len(report.failures())} checks failed")
 
     def _send(self, options):
-        from somedesk.records.delivery import BackendUnavailable, get_backend, send_pending
+        from somedesk.records.delivery import BackendUnavailable, collect_answers, get_backend, send_pending
 
         try:
             backend = get_backend(options["backend"], folder=options["folder"])
@@ -103,7 +103,13 @@ class Command(BaseCommand):
         orgs = [self._organisation(options["org"])] if options["org"] else list(
             Organisation.objects.filter(arkiv__isnull=False))
         total = {"delivered": 0, "failed": 0, "skipped": 0}
+        answers = {"received": 0, "rejected": 0}
         for organisation in orgs:
+            collected = collect_answers(organisation, backend)
+            for key in answers:
+                answers[key] += collected[key]
+            for line in collected["errors"]:
+                self.stderr.write(line)
             summary = send_pending(organisation, backend, limit=options["limit"] or None)
             if summary["delivered"] or summary["failed"]:
                 from somedesk.audit.services import record
@@ -115,6 +121,9 @@ class Command(BaseCommand):
                 total[key] += summary[key]
             for line in summary["errors"]:
                 self.stderr.write(line)
+        if answers["received"] or answers["rejected"]:
+            self.stdout.write(f"Archive answers: {answers['received']} receipts, {answers['rejected']} rejected "
+                              "(sent again as new messages).")
         self.stdout.write(f"{backend.name}: {total['delivered']} delivered, {total['failed']} failed "
                           f"(will be retried), {total['skipped']} already delivered.")
         if total["failed"]:
