@@ -494,6 +494,10 @@ def _scan_arkivstruktur(path: Path) -> _Struct:
             s.jp_numbers_per_case[sid] = [int(n) for _s, n in pending_jp if n.isdigit()]
             pending_jp = []
             elem.clear(keep_tail=False)
+            parent = elem.getparent()
+            if parent is not None:  # drop the finished mappe shells (and the klasse fields before them)
+                while elem.getprevious() is not None:
+                    del parent[0]
         elif name == "arkivdel":
             v = _children(elem)
             s.arkivdelstatus.append(_first(v, "arkivdelstatus"))
