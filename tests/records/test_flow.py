@@ -19,6 +19,20 @@ from tests.records.conftest import make_comment
 pytestmark = pytest.mark.django_db
 
 
+def _inflate(data: bytes) -> bytes:
+    """The PDF with its Flate streams (object streams included) decompressed, for searching."""
+    import re
+    import zlib
+
+    parts = [data]
+    for match in re.finditer(rb"/FlateDecode[^>]*>>\s*stream\r?\n", data):
+        try:
+            parts.append(zlib.decompressobj().decompress(data[match.end():data.find(b"endstream", match.end())]))
+        except zlib.error:
+            pass
+    return b"\n".join(parts)
+
+
 def test_open_case_creates_saksmappe_incoming_journalpost_and_pdfa(servicetorg, light_comment):
     case = case_open_from_comment(servicetorg, light_comment, now=at(3, 11))
     assert case.saksaar == 2026 and case.sakssekvensnummer == 1
@@ -34,6 +48,13 @@ def test_open_case_creates_saksmappe_incoming_journalpost_and_pdfa(servicetorg, 
     data = obj.path.read_bytes()
     assert data.startswith(b"%PDF-")
     assert pdfa_claim(data) == {"part": "2", "conformance": "B"}
+    # What PDF/A-2b needs beyond the claim: an sRGB output intent, embedded fonts, and an unfiltered
+    # XMP metadata stream (ISO 19005-2 6.6.2.1).
+    inflated = _inflate(data)
+    assert b"/OutputIntents" in inflated and b"/GTS_PDFA1" in inflated
+    assert b"/FontFile2" in inflated or b"/FontFile3" in inflated
+    meta = data.index(b"/Type /Metadata")
+    assert b"/Filter" not in data[data.rfind(b"<<", 0, meta):data.index(b">>", meta)]
     assert obj.sjekksum == sha256_hex(data) and obj.filstoerrelse == len(data)
     # Opening twice gives the same case and no new numbers.
     assert case_open_from_comment(servicetorg, light_comment).pk == case.pk
