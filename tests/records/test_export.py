@@ -13,11 +13,12 @@ from somedesk.records.check import check_extraction
 from somedesk.records.export import ExportError, export
 from somedesk.records.services import case_close, case_open_from_comment, journal_answer
 from tests.conftest import at
+from tests.shared import SHARED as SHARED_ROOT
 from tests.records.conftest import make_comment
 
 pytestmark = pytest.mark.django_db
 XSD = Path(__file__).resolve().parents[2] / "src" / "somedesk" / "records" / "xsd"
-SHARED = Path("/work/shared/noark5/xsd")
+SHARED = SHARED_ROOT / "noark5" / "xsd"
 PAIRS = {"arkivuttrekk.xml": "addml.xsd", "arkivstruktur.xml": "arkivstruktur.xsd",
          "endringslogg.xml": "endringslogg.xsd", "loependeJournal.xml": "loependeJournal.xsd",
          "offentligJournal.xml": "offentligJournal.xsd"}
@@ -168,7 +169,7 @@ def test_export_fails_loudly(org, closed_cases, tmp_path):
 def test_check_runs_on_a_foreign_extraction():
     """Arkade's own (v3.1) test extraction: its ADDML checksums were computed on CRLF copies, so N5.02
     must fail as the sample README says, and its dummy counts must be reported."""
-    sample = Path("/work/shared/noark5/sample/arkade5-n5-extraction")
+    sample = SHARED_ROOT / "noark5" / "sample" / "arkade5-n5-extraction"
     if not sample.is_dir():
         pytest.skip("shared sample not available")
     report = check_extraction(sample)
