@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from somedesk.lib.permissions import require_permission
@@ -13,6 +14,15 @@ from somedesk.replies.access import access_comment, access_item
 from somedesk.replies.checks import check_reply
 from somedesk.replies.forms import AssignForm, NoteForm, ReplyForm, StatusForm
 from somedesk.replies.models import DeskItem, Reply
+
+REPLY_LABELS = {
+    "required": _lazy("må besvares"),
+    "thank": _lazy("si takk"),
+    "try": _lazy("forsøk å svare"),
+    "optional": _lazy("valgfritt"),
+    "none": _lazy("ikke svar"),
+}
+SENTIMENT_LABELS = {"positive": _lazy("positiv"), "neutral": _lazy("nøytral"), "negative": _lazy("negativ")}
 
 
 def _page(request) -> int:
@@ -76,6 +86,8 @@ def _detail_context(request, comment, form=None, hits=None):
     return {
         "comment": comment,
         "route_label": selectors.route_labels().get(comment.triage_route, comment.triage_route),
+        "reply_label": REPLY_LABELS.get(comment.triage_reply, comment.triage_reply),
+        "sentiment_label": SENTIMENT_LABELS.get(comment.triage_sentiment, comment.triage_sentiment),
         "item": item,
         "form": form,
         "signature": draft.signature,
