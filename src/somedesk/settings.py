@@ -165,9 +165,6 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING  # serve straight from the source fold
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
-# Where somedesk looks for the municipality's guideline; the shipped default is policy/default.yaml.
-SOMEDESK_POLICY_FILE = os.environ.get("SOMEDESK_POLICY_FILE", "")
-
 # Background work: huey on SQLite by default, Redis when several machines share the work.
 HUEY_REDIS_URL = os.environ.get("HUEY_REDIS_URL", "")
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", TESTING)

@@ -11,15 +11,14 @@ def test_a_broken_desk_policy_is_an_error_naming_the_key(tmp_path, monkeypatch):
     from somedesk.lib import deskpolicy
     from somedesk.moderation.checks import check_desk_policy
 
-    (tmp_path / "default.yaml").write_text('version: "1"\n', encoding="utf-8")
-    (tmp_path / "desk.yaml").write_text(
-        "moderation:\n  retention_days: -3\n  reasons: {}\n", encoding="utf-8"
+    (tmp_path / "default.yaml").write_text(
+        'version: "1"\nmoderation:\n  retention_days: -3\n  reasons: {}\n', encoding="utf-8"
     )
     monkeypatch.setenv("SOMEDESK_POLICY", str(tmp_path / "default.yaml"))
     try:
         errors = check_desk_policy()
         assert [e.id for e in errors] == ["somedesk.E201"]
-        assert "moderation.retention_days" in errors[0].msg and "line 2" in errors[0].msg
+        assert "moderation.retention_days" in errors[0].msg and "line 3" in errors[0].msg
     finally:
         monkeypatch.undo()
         deskpolicy.reset()

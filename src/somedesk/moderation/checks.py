@@ -6,7 +6,7 @@ from django.core import checks
 @checks.register()
 def check_desk_policy(app_configs=None, **kwargs):
     from somedesk.lib.deskpolicy import DESK_SECTIONS, desk_policy, reset
-    from somedesk.lib.policy import PolicyError
+    from somedesk.lib.policy import PolicyError, default_policy_path
 
     reset()
     try:
@@ -17,7 +17,7 @@ def check_desk_policy(app_configs=None, **kwargs):
     if missing:
         return [
             checks.Error(
-                f"The policy has no section(s) {', '.join(missing)} (policy/desk.yaml or the main policy)",
+                f"The policy has no section(s) {', '.join(missing)} (in {default_policy_path()})",
                 id="somedesk.E202",
             )
         ]

@@ -1,7 +1,6 @@
 """The `records` section of the policy: archive structure, classes and screening rules (Noark 5).
 
-Registered with somedesk.lib.policy. Until the section is part of policy/default.yaml it is read from
-policy/records.yaml (see somedesk.records.conf.records_policy).
+Registered with somedesk.lib.policy; read through somedesk.records.conf.records_policy.
 """
 
 from __future__ import annotations
