@@ -30,3 +30,16 @@ def test_a_removed_event_is_detected(servicetorg):
     AuditEvent.objects.filter(pk=ids[-2]).delete()
     problem = verify_chain()
     assert problem is not None and problem.event_id == ids[-1]
+
+
+def test_events_written_together_chain_like_single_ones(servicetorg):
+    from somedesk.audit.services import Entry, record_many
+
+    record(servicetorg, "comment.hide", servicetorg)
+    events = record_many([Entry(None, "desk_item.open", servicetorg, {"n": n}, actor_label="system")
+                          for n in range(5)])
+    record(servicetorg, "reply.publish", servicetorg)
+    assert [e.prev_hash for e in events[1:]] == [e.hash for e in events[:-1]]
+    assert verify_chain() is None
+    AuditEvent.objects.filter(pk=events[2].pk).update(changes={"n": 99})
+    assert verify_chain().event_id == events[2].pk

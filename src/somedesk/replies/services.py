@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from somedesk.accounts.roles import Role
-from somedesk.audit.services import record
+from somedesk.audit.services import Entry, record, record_many
 from somedesk.channels.models import OutgoingAction
 from somedesk.channels.services import action_perform, action_request
 from somedesk.inbox.models import Comment, PlatformState
@@ -59,7 +59,10 @@ def item_open(comment: Comment, route: str, reply_rule: str) -> DeskItem:
 
 def items_open_for(comment_ids: list[int]) -> int:
     """Open a desk item for every comment that needs a reply (triage_reply required/thank/try) and has
-    none; update the route and deadline of open items whose triage changed. Idempotent."""
+    none; update the route and deadline of open items whose triage changed. Idempotent.
+
+    New items are inserted together with one audit event each in a single statement per table, since
+    this runs for every webhook batch."""
     comments = list(
         Comment.objects.filter(pk__in=comment_ids, from_page=False)
         .select_related("channel")
@@ -74,19 +77,29 @@ def items_open_for(comment_ids: list[int]) -> int:
         )
     )
     existing = {item.pk: item for item in DeskItem.objects.filter(pk__in=[c.pk for c in comments])}
-    n = 0
-    for comment in comments:
-        needs = (
-            comment.triage_reply in REPLY_RULES_WITH_ITEM
-            and comment.triage_moderation != "remove"
-            and comment.platform_state == PlatformState.VISIBLE
-        )
-        item = existing.get(comment.pk)
-        route = comment.triage_route or "none"
-        with transaction.atomic():
+    tz = conf.schedule().timezone
+    new_items: list[DeskItem] = []
+    entries: list[Entry] = []
+    with transaction.atomic():
+        for comment in comments:
+            needs = (
+                comment.triage_reply in REPLY_RULES_WITH_ITEM
+                and comment.triage_moderation != "remove"
+                and comment.platform_state == PlatformState.VISIBLE
+            )
+            item = existing.get(comment.pk)
+            route = comment.triage_route or "none"
+            org_id = comment.channel.organisation_id
             if item is None and needs:
-                item_open(comment, route, comment.triage_reply)
-                n += 1
+                hours, due = _deadline(comment.created_time, route)
+                item = DeskItem(
+                    comment=comment, organisation_id=org_id, route=route, reply_rule=comment.triage_reply,
+                    received_at=comment.created_time, week=week_start(comment.created_time, tz),
+                    target_hours=hours, due_at=due,
+                )
+                new_items.append(item)
+                entries.append(Entry(None, "desk_item.open", item, {"route": route, "due_at": due.isoformat()},
+                                     org_id, "system"))
             elif item is not None and item.is_open and (item.route != route or not needs):
                 if not needs:
                     item.status = DeskItem.Status.CLOSED
@@ -96,15 +109,10 @@ def items_open_for(comment_ids: list[int]) -> int:
                     item.target_hours, item.due_at = _deadline(item.received_at, route)
                     changes = {"route": route, "due_at": item.due_at.isoformat()}
                 item.save()
-                record(
-                    None,
-                    "desk_item.update",
-                    item,
-                    changes,
-                    organisation=comment.channel.organisation,
-                    actor_label="system",
-                )
-    return n
+                entries.append(Entry(None, "desk_item.update", item, changes, org_id, "system"))
+        DeskItem.objects.bulk_create(new_items, batch_size=500)
+        record_many(entries)
+    return len(new_items)
 
 
 def item_close_removed(comment: Comment, actor) -> None:
