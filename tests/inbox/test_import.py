@@ -166,3 +166,25 @@ def test_large_imports_commit_in_batches_and_link_replies_across_them(facebook, 
     assert Comment.objects.count() == 7 * 60
     assert Comment.objects.filter(external_id__endswith="r", parent__isnull=True).count() == 0
     assert RawEvent.objects.count() == 7
+
+
+def test_imported_comments_are_triaged_after_they_are_stored(org, feed_file):
+    from somedesk.triage.models import TriageDecision
+
+    run_import(str(feed_file))
+    public = Comment.objects.filter(from_page=False)
+    assert public.exists()
+    assert not public.filter(triage_moderation="").exists()
+    assert TriageDecision.objects.filter(comment__in=public).count() == public.count()
+
+
+def test_an_import_interrupted_before_triage_is_completed_by_running_it_again(org, feed_file, monkeypatch):
+    from somedesk.inbox import services
+
+    monkeypatch.setattr(services, "import_settle", lambda result, **kw: 0)
+    monkeypatch.setattr("somedesk.inbox.management.commands.import.import_settle", lambda result, **kw: 0)
+    run_import(str(feed_file))
+    assert Comment.objects.filter(from_page=False, triage_moderation="").exists()
+    monkeypatch.undo()
+    run_import(str(feed_file))  # storing is a no-op now; the second stage still finishes the work
+    assert not Comment.objects.filter(from_page=False, triage_moderation="").exists()

@@ -372,6 +372,8 @@ class ImportResult:
     batches: int = 0
     channels_created: list[Channel] = field(default_factory=list)
     ingest: IngestResult = field(default_factory=IngestResult)
+    stored_ids: list[int] = field(default_factory=list)  # new or changed comments, for import_settle
+    channel_ids: set[int] = field(default_factory=set)
 
 
 KEEP_IN_MEMORY = 64 * 1024 * 1024  # ~200,000 comments; parsed records take ~5x the file size
@@ -436,6 +438,30 @@ def feed_import(path, *, channel: Channel | None = None, organisation=None, batc
     return result
 
 
+def import_settle(result: ImportResult, *, chunk: int = 2000, progress=None) -> int:
+    """Second stage of an import: send comments_stored for what the import stored, so triage decides
+    and the desk opens its cases, one chunk per transaction.
+
+    Also picks up comments of the same channels that have no decision yet, so an import interrupted
+    between the stages is completed by running it again (the storing stage is then a no-op)."""
+    ids = list(dict.fromkeys(result.stored_ids))
+    if result.channel_ids:
+        seen = set(ids)
+        untriaged = Comment.objects.filter(channel_id__in=result.channel_ids, triage_moderation="",
+                                           from_page=False).values_list("pk", flat=True)
+        ids.extend(pk for pk in untriaged.iterator(chunk_size=5000) if pk not in seen)
+    if progress is not None:
+        progress(0, len(ids))
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        comments = list(Comment.objects.filter(pk__in=part).select_related("channel").order_by("pk"))
+        with transaction.atomic():
+            comments_stored.send(sender=Comment, comments=comments, source=RawEvent.Source.IMPORT)
+        if progress is not None:
+            progress(len(part))
+    return len(ids)
+
+
 def _channels_for_pages(pages: dict[str, str], organisation, result: ImportResult) -> dict[str, Channel]:
     from somedesk.audit.services import record as audit_record
     from somedesk.inbox.models import Organisation, Platform
@@ -469,6 +495,7 @@ def _import_batch(channel: Channel, records: list, result: ImportResult, progres
     for record in records:
         by_hash.setdefault(content_hash(record.body), record)
     n_comments = sum(len(r.comments) for r in records)
+    result.channel_ids.add(channel.pk)
     with transaction.atomic():
         done: set[str] = set()
         retry: list[RawEvent] = []
@@ -493,7 +520,11 @@ def _import_batch(channel: Channel, records: list, result: ImportResult, progres
                     status=RawEvent.Status.APPLIED, applied_at=now, channel=channel, error="")
             batch = Batch(posts=[record.post for _d, record in fresh],
                           comments=[c for _d, record in fresh for c in record.comments])
-            result.ingest.add(ingest_batch(channel, batch, source=RawEvent.Source.IMPORT))
+            # The comments_stored receivers (triage, desk) run afterwards in import_settle: storing
+            # 100,000 comments must not wait for each batch to be triaged.
+            stored = ingest_batch(channel, batch, source=RawEvent.Source.IMPORT, send_signal=False)
+            result.ingest.add(stored)
+            result.stored_ids.extend(c.pk for c in stored.stored)
             result.batches += 1
     if progress is not None:
         progress(n_comments)

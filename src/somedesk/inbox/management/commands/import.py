@@ -6,7 +6,7 @@ from tqdm import tqdm
 
 from somedesk.inbox.importer import ImportFormatError
 from somedesk.inbox.models import Channel, Organisation
-from somedesk.inbox.services import ImportSetupError, feed_import
+from somedesk.inbox.services import ImportSetupError, feed_import, import_settle
 
 
 class Command(BaseCommand):
@@ -38,6 +38,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         finally:
             bar.close()
+        bar = tqdm(total=None, unit=" " + _("kommentarer"), disable=no_progress or options["verbosity"] == 0,
+                   desc=_("Vurderer"), dynamic_ncols=True)
+        try:
+            settled = import_settle(result, progress=_progress(bar))
+        finally:
+            bar.close()
         if options["verbosity"] == 0:
             return
         for created in result.channels_created:
@@ -51,6 +57,7 @@ class Command(BaseCommand):
             "posts": result.posts, "comments": result.comments, "posts_new": ingest.posts_created,
             "comments_new": ingest.comments_created, "comments_changed": ingest.comments_updated,
             "revisions": ingest.revisions, "skipped": result.skipped}))
+        self.stdout.write(_("%(n)s kommentarer er vurdert etter retningslinjen.") % {"n": settled})
 
 
 def _progress(bar):
