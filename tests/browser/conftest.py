@@ -46,7 +46,7 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="nb-NO", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # CI machines are small and busy; a wait is not an assertion
     page = context.new_page()
     yield page
     context.close()
