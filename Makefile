@@ -36,9 +36,7 @@ system-packages:
 
 demo: static
 	$(SOMEDESK) migrate --no-input
-	$(SOMEDESK) demo
-	@$(SOMEDESK) demo --logins
-	$(SOMEDESK) runserver $(HOST):$(PORT)
+	META_GRAPH_URL=http://127.0.0.1:8765 $(SOMEDESK) demo --live --addrport $(HOST):$(PORT)
 
 test: static system-packages
 	$(MAKE) --no-print-directory test-sqlite

@@ -189,6 +189,25 @@ else:
 META_APP_SECRET = os.environ.get("META_APP_SECRET", "")
 META_VERIFY_TOKEN = os.environ.get("META_VERIFY_TOKEN", "")
 SOMEDESK_FERNET_KEY = os.environ.get("SOMEDESK_FERNET_KEY", "")
+
+
+def _development_value(name: str, make) -> str:
+    """Development only: a value generated once into var/, so the demo can connect its (fake) channels
+    without anyone inventing secrets. Production sets them in the environment."""
+    path = VAR_DIR / name.lower()
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+if DEBUG and not TESTING:
+    from cryptography.fernet import Fernet
+
+    META_APP_SECRET = META_APP_SECRET or _development_value("META_APP_SECRET", lambda: secrets.token_hex(32))
+    META_VERIFY_TOKEN = META_VERIFY_TOKEN or _development_value("META_VERIFY_TOKEN", lambda: secrets.token_urlsafe(24))
+    SOMEDESK_FERNET_KEY = SOMEDESK_FERNET_KEY or _development_value(
+        "SOMEDESK_FERNET_KEY", lambda: Fernet.generate_key().decode())
 META_GRAPH_URL = os.environ.get("META_GRAPH_URL", "https://graph.facebook.com")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -45,3 +45,13 @@ def test_the_demo_is_big_and_spread_enough_to_show_the_product():
     assert _expected_comments(data) >= 600
     assert {post["channel"] for post in data["posts"]} == {"fb", "ig"}
     assert max(post["days_ago"] for post in data["posts"]) >= 50
+
+
+def test_the_live_demo_never_talks_to_the_real_graph_api(org, settings):
+    from django.core.management.base import CommandError
+
+    from somedesk.demo.live import LiveDemo
+
+    settings.META_GRAPH_URL = "https://graph.facebook.com"
+    with pytest.raises(CommandError, match="loopback"):
+        LiveDemo(org, "127.0.0.1:8000", None).start()

@@ -11,8 +11,10 @@ class Command(BaseCommand):
         parser.add_argument("--load-only", action="store_true", help="Load the data and stop; do not serve.")
         parser.add_argument("--logins", action="store_true", help="Only print the demo logins.")
         parser.add_argument("--addrport", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000).")
+        parser.add_argument("--live", action="store_true",
+                            help="Also run a fake Graph API and the worker, so new comments arrive while you watch.")
 
-    def handle(self, *args, load_only=False, logins=False, addrport="127.0.0.1:8000", **options):
+    def handle(self, *args, load_only=False, logins=False, addrport="127.0.0.1:8000", live=False, **options):
         from somedesk.accounts.models import User
         from somedesk.demo.loader import load_data
 
@@ -23,8 +25,18 @@ class Command(BaseCommand):
         summary = demo_load(stdout=self.stdout)
         if load_only:
             return
+        live_demo = None
+        if live:
+            from somedesk.demo.live import LiveDemo
+
+            live_demo = LiveDemo(summary.organisation, addrport, self.stdout)
+            live_demo.start()
         self._print_logins(summary.users, addrport)
-        call_command("runserver", addrport, use_reloader=False)
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            if live_demo is not None:
+                live_demo.close()
 
     def _print_logins(self, users, addrport):
         self.stdout.write("")
