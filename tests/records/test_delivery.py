@@ -16,8 +16,8 @@ from somedesk.records.delivery import FiksIOBackend, FolderBackend, pack_asice, 
 from somedesk.records.models import Delivery, Journalpost
 from somedesk.records.services import case_open_from_comment, journal_answer
 from tests.conftest import at
-from tests.shared import SHARED
 from tests.records.conftest import make_comment
+from tests.shared import SHARED
 
 pytestmark = pytest.mark.django_db
 SHARED_XSD = SHARED / "noark5/arkivmelding/xsd/fiks-arkiv/V1/no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd"

@@ -13,8 +13,8 @@ from somedesk.records.check import check_extraction
 from somedesk.records.export import ExportError, export
 from somedesk.records.services import case_close, case_open_from_comment, journal_answer
 from tests.conftest import at
-from tests.shared import SHARED as SHARED_ROOT
 from tests.records.conftest import make_comment
+from tests.shared import SHARED as SHARED_ROOT
 
 pytestmark = pytest.mark.django_db
 XSD = Path(__file__).resolve().parents[2] / "src" / "somedesk" / "records" / "xsd"

@@ -163,6 +163,9 @@ class CommentRevision(models.Model):
         verbose_name = _("tidligere versjon")
         verbose_name_plural = _("tidligere versjoner")
 
+    def __str__(self):
+        return f"{self.valid_from:%Y-%m-%d %H:%M}: {self.text[:60]}"
+
 
 class RawEvent(models.Model):
     """A payload exactly as received, stored before anything is parsed or applied."""
@@ -196,3 +199,6 @@ class RawEvent(models.Model):
         indexes = [models.Index(fields=["status", "id"], name="rawevent_status")]
         verbose_name = _("rå hendelse")
         verbose_name_plural = _("rå hendelser")
+
+    def __str__(self):
+        return f"{self.source} {self.content_hash[:12]}"

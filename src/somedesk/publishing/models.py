@@ -59,3 +59,6 @@ class PublicationTarget(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["publication", "channel"], name="publication_target_once")]
+
+    def __str__(self):
+        return f"{self.publication} → {self.channel}"
