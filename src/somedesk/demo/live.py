@@ -45,9 +45,13 @@ class LiveDemo:
             channel_connect(organisation=self.organisation, platform=platform, external_id=external_id,
                             name=name, token=token)
         threading.Thread(target=live, args=(self.fake, posts, LIVE_INTERVAL_S, self.stop), daemon=True).start()
-        self.worker = subprocess.Popen([sys.executable, "-m", "somedesk", "worker"], env=os.environ.copy())
+        log_path = settings.VAR_DIR / "worker.log"
+        self.log = open(log_path, "ab")  # the worker's chatter stays out of the terminal with the logins
+        self.worker = subprocess.Popen([sys.executable, "-m", "somedesk", "worker"], env=os.environ.copy(),
+                                       stdout=self.log, stderr=subprocess.STDOUT)
         self.stdout.write(f"Live: a fake Graph API on {settings.META_GRAPH_URL} sends a new comment every "
-                          f"{LIVE_INTERVAL_S:.0f} s; the worker (pid {self.worker.pid}) applies them.\n")
+                          f"{LIVE_INTERVAL_S:.0f} s; the worker (pid {self.worker.pid}, log {log_path}) "
+                          f"applies them.\n")
 
     def close(self) -> None:
         self.stop.set()
@@ -59,3 +63,5 @@ class LiveDemo:
                 self.worker.kill()
         if self.fake is not None:
             self.fake.stop()
+        if getattr(self, "log", None) is not None:
+            self.log.close()
