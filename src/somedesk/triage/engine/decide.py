@@ -321,63 +321,26 @@ def _supporting(a, by_kind, add, span, norm):
     emails = [h for h in by_kind.get("email", []) if not h.extra.get("official")]
     if emails:
         add("moderation", "rule", "email", "Inneholder en e-postadresse.", [span(h) for h in emails])
+
+    def mention(kind, field, source, code, lead, tail=".", width=30):
+        """One reason quoting up to three of the hits of `kind` in the comment."""
+        hs = by_kind.get(kind)
+        if not hs:
+            return
+        quoted = ", ".join(
+            f"«{_quote(norm.text[h.start : h.end], width) if width else norm.text[h.start : h.end]}»"
+            for h in hs[:3]
+        )
+        add(field, source, code, f"{lead}{quoted}{tail}", [span(h) for h in hs])
+
     for kind, word in (("health", "helseopplysninger"), ("child_welfare", "barnevern")):
-        if kind in by_kind:
-            hs = by_kind[kind]
-            add(
-                "moderation",
-                "rule",
-                kind,
-                f"Nevner {word}: "
-                + ", ".join(f"«{_quote(norm.text[h.start : h.end], 30)}»" for h in hs[:3])
-                + ".",
-                [span(h) for h in hs],
-            )
-    if "person" in by_kind:
-        hs = by_kind["person"]
-        add(
-            "moderation",
-            "rule",
-            "person",
-            "Nevner en person ved navn: "
-            + ", ".join(f"«{_quote(norm.text[h.start : h.end], 30)}»" for h in hs[:3])
-            + ".",
-            [span(h) for h in hs],
-        )
-    if "politician" in by_kind:
-        hs = by_kind["politician"]
-        add(
-            "route",
-            "policy",
-            "politician",
-            "Nevner en folkevalgt i kommunen: "
-            + ", ".join(f"«{_quote(norm.text[h.start : h.end], 30)}»" for h in hs[:3])
-            + ". Kritikk av politikere som "
-            "ombudspersoner skal stå.",
-            [span(h) for h in hs],
-        )
-    if "scam_word" in by_kind:
-        hs = by_kind["scam_word"]
-        add(
-            "moderation",
-            "rule",
-            "scam_words",
-            "Ord som ofte brukes i svindel eller reklame: "
-            + ", ".join(f"«{_quote(norm.text[h.start : h.end], 30)}»" for h in hs[:3])
-            + ".",
-            [span(h) for h in hs],
-        )
-    if "profanity" in by_kind:
-        hs = by_kind["profanity"]
-        add(
-            "moderation",
-            "rule",
-            "profanity",
-            "Inneholder banning: "
-            + ", ".join(f"«{norm.text[h.start : h.end]}»" for h in hs[:3])
-            + ". Banning alene er ikke grunn til å fjerne.",
-            [span(h) for h in hs],
-        )
+        mention(kind, "moderation", "rule", kind, f"Nevner {word}: ")
+    mention("person", "moderation", "rule", "person", "Nevner en person ved navn: ")
+    mention("politician", "route", "policy", "politician", "Nevner en folkevalgt i kommunen: ",
+            ". Kritikk av politikere som ombudspersoner skal stå.")
+    mention("scam_word", "moderation", "rule", "scam_words", "Ord som ofte brukes i svindel eller reklame: ")
+    mention("profanity", "moderation", "rule", "profanity", "Inneholder banning: ",
+            ". Banning alene er ikke grunn til å fjerne.", width=None)
 
 
 def _word_spans(a: Analysis, words: list[str]) -> list[list[int]]:
