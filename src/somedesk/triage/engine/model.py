@@ -55,6 +55,7 @@ class Models:
             self.idf32 = z["idf"].astype(np.float32)
         self._tok_cache: dict[str, tuple] = {}
         self._pair_cache: dict[str, tuple] = {}
+        self._cross_cache: dict[str, list[int]] = {}
         self._rows: np.ndarray | None = None
         self._next_row = 1
         self.heads = {
@@ -127,11 +128,29 @@ class Models:
             if len(self._tok_cache) > 200_000:
                 self._tok_cache.clear()
             self._tok_cache[tok] = t
-        ids = t[0] + [j for j in (vocab.get(f) for f in pair_features(prev, tok)) if j is not None]
+        ids = t[0] + self._pair_ids(prev, tok)
         idf2 = self._idf2_list
         e = (-1, sum([idf2[j] for j in ids]), t[1], ids)
         self._pair_cache[key] = e
         return e
+
+    def _pair_ids(self, prev: str, tok: str) -> list[int]:
+        """Feature ids of pair_features(prev, tok), in the same order: the bigram, then the character
+        n-grams across the gap. Those depend only on the last four characters of `prev` and the first
+        four of `tok`, so they are cached on that key, which repeats far more often than the pair."""
+        vocab = self.vocab
+        bigram = vocab.get("b=" + prev + "_" + tok)
+        head = [bigram] if bigram is not None else []
+        if prev == "<s>":
+            return head
+        key = prev[-4:] + "\x00" + tok[:4]
+        cross = self._cross_cache.get(key)
+        if cross is None:
+            cross = [j for j in (vocab.get(f) for f in pair_features(prev, tok)[1:]) if j is not None]
+            if len(self._cross_cache) > 200_000:
+                self._cross_cache.clear()
+            self._cross_cache[key] = cross
+        return head + cross
 
     def _promote(self, key: str, e: tuple) -> tuple:
         r, q = self._cache_row(e[3])
