@@ -32,28 +32,31 @@ def _deadline(received_at, route: str):
     return hours, add_working_hours(received_at, hours, conf.schedule())
 
 
-def item_open(comment: Comment, route: str, reply_rule: str) -> DeskItem:
-    """Open the case of work for a comment, with its deadline in working hours from arrival."""
+def _item_new(comment: Comment, route: str, reply_rule: str) -> tuple[DeskItem, Entry]:
+    """An unsaved case of work for a comment, with its deadline in working hours from arrival, and the
+    audit entry that goes with it."""
     hours, due = _deadline(comment.created_time, route)
+    item = DeskItem(
+        comment=comment,
+        organisation_id=comment.channel.organisation_id,
+        route=route,
+        reply_rule=reply_rule,
+        received_at=comment.created_time,
+        week=week_start(comment.created_time, conf.schedule().timezone),
+        target_hours=hours,
+        due_at=due,
+    )
+    entry = Entry(None, "desk_item.open", item, {"route": route, "due_at": due.isoformat()},
+                  comment.channel.organisation_id, "system")
+    return item, entry
+
+
+def item_open(comment: Comment, route: str, reply_rule: str) -> DeskItem:
+    """Open the case of work for one comment."""
+    item, entry = _item_new(comment, route, reply_rule)
     with transaction.atomic():
-        item = DeskItem.objects.create(
-            comment=comment,
-            organisation_id=comment.channel.organisation_id,
-            route=route,
-            reply_rule=reply_rule,
-            received_at=comment.created_time,
-            week=week_start(comment.created_time, conf.schedule().timezone),
-            target_hours=hours,
-            due_at=due,
-        )
-        record(
-            None,
-            "desk_item.open",
-            item,
-            {"route": route, "due_at": due.isoformat()},
-            organisation=comment.channel.organisation,
-            actor_label="system",
-        )
+        item.save(force_insert=True)
+        record_many([entry])
     return item
 
 
@@ -77,7 +80,6 @@ def items_open_for(comment_ids: list[int]) -> int:
         )
     )
     existing = {item.pk: item for item in DeskItem.objects.filter(pk__in=[c.pk for c in comments])}
-    tz = conf.schedule().timezone
     new_items: list[DeskItem] = []
     entries: list[Entry] = []
     with transaction.atomic():
@@ -91,15 +93,9 @@ def items_open_for(comment_ids: list[int]) -> int:
             route = comment.triage_route or "none"
             org_id = comment.channel.organisation_id
             if item is None and needs:
-                hours, due = _deadline(comment.created_time, route)
-                item = DeskItem(
-                    comment=comment, organisation_id=org_id, route=route, reply_rule=comment.triage_reply,
-                    received_at=comment.created_time, week=week_start(comment.created_time, tz),
-                    target_hours=hours, due_at=due,
-                )
+                item, entry = _item_new(comment, route, comment.triage_reply)
                 new_items.append(item)
-                entries.append(Entry(None, "desk_item.open", item, {"route": route, "due_at": due.isoformat()},
-                                     org_id, "system"))
+                entries.append(entry)
             elif item is not None and item.is_open and (item.route != route or not needs):
                 if not needs:
                     item.status = DeskItem.Status.CLOSED
