@@ -84,20 +84,27 @@ class ExportResult:
 # ------------------------------------------------------------------------------------------------
 # Small writing helpers
 # ------------------------------------------------------------------------------------------------
-class Writer:
+class _Namespaced:
+    """Clark-notation tag names of one namespace, built once per name."""
+
+    def __init__(self, ns: str):
+        self.ns = ns
+        self.tags: dict[str, str] = {}
+
+    def tag(self, name: str) -> str:
+        tag = self.tags.get(name)
+        if tag is None:
+            tag = self.tags[name] = f"{{{self.ns}}}{name}"
+        return tag
+
+
+class Writer(_Namespaced):
     """Thin wrapper over etree.xmlfile that writes elements of one namespace and skips empty values
     (Arkade N5.63 flags empty elements)."""
 
     def __init__(self, xf, ns: str):
+        super().__init__(ns)
         self.xf = xf
-        self.ns = ns
-        self._tags: dict[str, str] = {}
-
-    def tag(self, name: str) -> str:
-        tag = self._tags.get(name)
-        if tag is None:
-            tag = self._tags[name] = f"{{{self.ns}}}{name}"
-        return tag
 
     def element(self, name: str, **attrib):
         return self.xf.element(self.tag(name), attrib=attrib or None)
@@ -355,18 +362,8 @@ def _write_klasse(w: Writer, klasse: Klasse, children, cases, copier: _Copier, r
                 progress(sum(len(v) for v in jps.values()))
 
 
-class _TreeBuilder:
+class _TreeBuilder(_Namespaced):
     """Builds one mappe at a time as an lxml subtree (C-speed), then hands it to the stream writer."""
-
-    def __init__(self, ns: str):
-        self.ns = ns
-        self.tags: dict[str, str] = {}
-
-    def tag(self, name: str) -> str:
-        tag = self.tags.get(name)
-        if tag is None:
-            tag = self.tags[name] = f"{{{self.ns}}}{name}"
-        return tag
 
     def sub(self, parent, name: str):
         return etree.SubElement(parent, self.tag(name))
