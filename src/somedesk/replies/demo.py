@@ -79,45 +79,18 @@ def load(organisation, stdout=None):
             services.item_open(c, intent, "required")
             opened += 1
     # 2. the municipality's replies, as published replies by the person who wrote them
+    by_pk = {c.pk: c for c in comments}
     replied = 0
     for c in comments:
         if not c.from_page or c.parent_id is None or Reply.objects.filter(external_id=c.external_id).exists():
             continue
         author = users.get(authors.get(c.external_id.split("_", 1)[-1], "servicetorg")) or desk
         signature = services.signature_for(author) if author else ""
-        parent = next((p for p in comments if p.pk == c.parent_id), None)
+        parent = by_pk.get(c.parent_id)
         if parent is None:
             continue
-        with transaction.atomic():
-            reply = Reply.objects.create(
-                comment=parent,
-                organisation=organisation,
-                author=author,
-                body=c.text,
-                signature=signature,
-                text=c.text,
-                on_behalf=not signature,
-                language="nb",
-                state=Reply.State.PUBLISHED,
-                external_id=c.external_id,
-                created_at=c.created_time,
-                published_at=c.created_time,
-            )
-            record(
-                author,
-                "reply.publish",
-                reply,
-                {"comment": parent.pk, "demo": True},
-                organisation=organisation,
-            )
-            item = DeskItem.objects.filter(pk=parent.pk).first()
-            if item is not None:
-                services.item_record_first_response(item, c.created_time)
-                if item.is_open:
-                    status = (
-                        DeskItem.Status.REFERRED if item.route == "political" else DeskItem.Status.ANSWERED
-                    )
-                    services.item_set_status(item, status, actor=author)
+        _publish_history(organisation, parent, author, body=c.text, signature=signature, text=c.text,
+                         language="nb", template="", external_id=c.external_id, at=c.created_time)
         replied += 1
     # 3. a desk that answers: questions older than three days got an answer from the composer's template,
     #    most within the deadline, some late, so the response-times report has a real story to tell
@@ -172,18 +145,29 @@ def _answer_older_questions(organisation, users, desk) -> int:
             continue
         draft = services.draft_for(comment, author)
         signature = services.signature_for(author)
-        with transaction.atomic():
-            reply = Reply.objects.create(
-                comment=comment, organisation=organisation, author=author, body=draft.body,
-                signature=signature, text=services.compose_text(draft.body, signature), on_behalf=not signature,
-                language=draft.language, template=draft.template, state=Reply.State.PUBLISHED,
-                external_id=f"demo-reply-{comment.pk}",
-                created_at=at, published_at=at,
-            )
-            record(author, "reply.publish", reply, {"comment": comment.pk, "demo": True},
-                   organisation=organisation, at=at)
-            services.item_record_first_response(item, at)
-            status = DeskItem.Status.REFERRED if item.route == "political" else DeskItem.Status.ANSWERED
-            services.item_set_status(item, status, actor=author)
+        _publish_history(organisation, comment, author, body=draft.body, signature=signature,
+                         text=services.compose_text(draft.body, signature), language=draft.language,
+                         template=draft.template, external_id=f"demo-reply-{comment.pk}", at=at)
         answered += 1
     return answered
+
+
+def _publish_history(organisation, comment, author, *, body, signature, text, language, template, external_id,
+                     at) -> Reply:
+    """A reply the desk published at `at`: stored, audited at that time, counted as the first response,
+    and the work item marked answered (or referred, for political questions)."""
+    with transaction.atomic():
+        reply = Reply.objects.create(
+            comment=comment, organisation=organisation, author=author, body=body, signature=signature,
+            text=text, on_behalf=not signature, language=language, template=template,
+            state=Reply.State.PUBLISHED, external_id=external_id, created_at=at, published_at=at,
+        )
+        record(author, "reply.publish", reply, {"comment": comment.pk, "demo": True},
+               organisation=organisation, at=at)
+        item = DeskItem.objects.filter(pk=comment.pk).first()
+        if item is not None:
+            services.item_record_first_response(item, at)
+            if item.is_open:
+                status = DeskItem.Status.REFERRED if item.route == "political" else DeskItem.Status.ANSWERED
+                services.item_set_status(item, status, actor=author)
+    return reply
