@@ -34,6 +34,16 @@ DEBUG = env_bool("DEBUG", True)
 TESTING = env_bool("SOMEDESK_TESTING", False)
 
 
+def _development_value(name: str, make) -> str:
+    """Development only: a secret generated once into var/ and kept (the secret key, and what the demo's
+    fake channels need), so nobody invents secrets. Production sets them in the environment."""
+    path = VAR_DIR / name.lower()
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY", "")
     if key:
@@ -41,11 +51,7 @@ def _secret_key() -> str:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false.")
     # Development only: generate once and keep it, so sessions survive restarts.
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(64))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    return _development_value("SECRET_KEY", lambda: secrets.token_urlsafe(64))
 
 
 SECRET_KEY = _secret_key()
@@ -189,16 +195,6 @@ else:
 META_APP_SECRET = os.environ.get("META_APP_SECRET", "")
 META_VERIFY_TOKEN = os.environ.get("META_VERIFY_TOKEN", "")
 SOMEDESK_FERNET_KEY = os.environ.get("SOMEDESK_FERNET_KEY", "")
-
-
-def _development_value(name: str, make) -> str:
-    """Development only: a value generated once into var/, so the demo can connect its (fake) channels
-    without anyone inventing secrets. Production sets them in the environment."""
-    path = VAR_DIR / name.lower()
-    if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
-    return path.read_text().strip()
 
 
 if DEBUG and not TESTING:
