@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "somedesk.channels.middleware.WebhookMiddleware",  # webhook POSTs skip what follows (see its docstring)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "somedesk.lib.middleware.ChosenLanguageMiddleware",

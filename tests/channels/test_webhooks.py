@@ -8,7 +8,7 @@ import pytest
 
 from somedesk.channels import services
 from somedesk.channels.fake_graph import sign
-from somedesk.channels.models import WebhookCounter
+from somedesk.channels.selectors import webhook_counters
 from somedesk.inbox.models import Comment, CommentRevision, Post, RawEvent
 from tests.channels.conftest import APP_SECRET, FB_TOKEN, IG_TOKEN, VERIFY_TOKEN, fixture_bytes, fixture_json
 
@@ -25,8 +25,8 @@ def post(live_server, platform, body: bytes, signature: str | None = "auto", **h
 
 
 def counter(platform, kind):
-    row = WebhookCounter.objects.filter(platform=platform, kind=kind).first()
-    return row.count if row else 0
+    """What the counters say (accepted events are counted from their RawEvent rows)."""
+    return webhook_counters().get((platform, kind), 0)
 
 
 def test_get_verification_echoes_the_challenge(live_server):
@@ -176,3 +176,53 @@ def test_webhook_parsers_read_the_documented_payloads():
     assert ig.fetch_comment_ids == ["17894227972186120:17887498072083520"] and not ig.batch.comments
     with pytest.raises(ValueError):
         FacebookAdapter.parse_webhook(fixture_json("instagram", "comments"))
+
+
+def test_accepted_events_are_counted_from_their_raw_events_and_duplicates_apart(live_server, facebook):
+    add, edit = fixture_bytes("facebook", "feed_comment_add"), fixture_bytes("facebook", "feed_comment_edited")
+    for body in (add, edit, add, add):
+        assert post(live_server, "facebook", body).status_code == 200
+    assert RawEvent.objects.count() == 2
+    assert counter("facebook", "accepted") == 2 and counter("facebook", "duplicate") == 2
+    assert counter("instagram", "accepted") == 0
+
+
+def test_a_webhook_post_skips_session_csrf_and_locale_but_keeps_the_security_headers(live_server, facebook):
+    # A browser-ish request (a session cookie, no CSRF token) is answered by the webhook path itself:
+    # no CSRF refusal, no cookie or language handling, and the security headers are still there.
+    response = post(live_server, "facebook", fixture_bytes("facebook", "feed_comment_add"),
+                    Cookie="sessionid=abc; django_language=en")
+    assert response.status_code == 200 and response.text == "EVENT_RECEIVED"
+    assert "set-cookie" not in response.headers and "content-language" not in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert Comment.objects.filter(external_id="2202020202020_3303030303030").exists()
+
+
+def test_a_content_length_over_one_megabyte_is_refused_before_reading(live_server, facebook):
+    import http.client
+    from urllib.parse import urlsplit
+
+    body = fixture_bytes("facebook", "feed_comment_add")
+    url = urlsplit(live_server.url)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    try:
+        # The header claims more than the limit; the few bytes sent are never looked at.
+        conn.putrequest("POST", "/webhooks/facebook/")
+        conn.putheader("Content-Length", str(2 * 1024 * 1024))
+        conn.putheader("X-Hub-Signature-256", sign(body, APP_SECRET))
+        conn.endheaders()
+        conn.send(body)
+        assert conn.getresponse().status == 413
+    finally:
+        conn.close()
+    assert RawEvent.objects.count() == 0 and counter("facebook", "too_large") == 1
+
+
+def test_other_methods_and_paths_still_go_through_the_full_stack(live_server, facebook):
+    put = httpx.put(f"{live_server.url}/webhooks/facebook/", content=b"{}", timeout=10)
+    assert put.status_code == 405
+    # A POST elsewhere is not a webhook: CSRF refuses it as before.
+    elsewhere = httpx.post(f"{live_server.url}/konto/logg-inn/", content=b"x", timeout=10)
+    assert elsewhere.status_code == 403 and RawEvent.objects.count() == 0

@@ -39,7 +39,16 @@ def channel_overview(channels) -> list[ChannelRow]:
 
 
 def webhook_counters() -> dict[tuple[str, str], int]:
-    return {(c.platform, c.kind): c.count for c in WebhookCounter.objects.all()}
+    """(platform, kind) -> count. Refused requests and duplicates are counted in WebhookCounter; an
+    accepted event is its RawEvent row (the webhook POST writes nothing else), so "accepted" is
+    counted from those, also for events accepted before this was so."""
+    from somedesk.inbox.models import RawEvent
+
+    counts = {(c.platform, c.kind): c.count for c in WebhookCounter.objects.exclude(kind=WebhookCounter.Kind.ACCEPTED)}
+    accepted = RawEvent.objects.filter(source=RawEvent.Source.WEBHOOK).values("platform").annotate(n=Count("id"))
+    for row in accepted.order_by():
+        counts[(row["platform"], WebhookCounter.Kind.ACCEPTED)] = row["n"]
+    return counts
 
 
 def actions_for_target(channel, target_external_id: str):

@@ -17,15 +17,9 @@ def action_run_later(action_id: int, eta) -> None:
 
 @db_task()
 def raw_event_apply_task(event_id: int | None = None):
-    # Drains every pending event, this one included: under load one task applies many at once.
+    # Drains every pending event, this one included. Webhook POSTs no longer queue this (the worker's
+    # follow loop finds their events); kept for callers that want a drain through the queue.
     services.raw_events_drain()  # returns None: huey stores no result
-
-
-def raw_event_wake(event_id: int) -> None:
-    """Make sure a drain will run after this (committed) event. A drain task still waiting in the queue
-    starts after the commit and will pick the event up, so another one is not needed."""
-    if HUEY.immediate or HUEY.pending_count() == 0:
-        raw_event_apply_task(event_id)
 
 
 @db_task()
