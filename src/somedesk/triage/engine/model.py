@@ -19,11 +19,16 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 
 from .features import Resources, model_tokens, pair_features, tfidf, token_features
+
+_ROW, _SQ, _ENDS_TRIPLE = itemgetter(0), itemgetter(1), itemgetter(4)
+_add = np.add.reduce
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "models_data"
 
@@ -54,10 +59,9 @@ class Models:
             self.V = z["V"].astype(np.float32)
             self.idf32 = z["idf"].astype(np.float32)
         self._tok_cache: dict[str, tuple] = {}
-        self._pair_cache: dict[str, tuple] = {}
-        self._cross_cache: dict[str, list[int]] = {}
-        self._rows: np.ndarray | None = None
-        self._next_row = 1
+        # Cached ids are tuples, never lists: the garbage collector stops tracking a tuple of ints, so
+        # large caches cost nothing at each full collection (lists would be traversed every time).
+        self._cross_cache: dict[str, tuple[int, ...]] = {}
         self.heads = {
             h["name"]: Head(h["name"], h["classes"], h["start"], h["end"]) for h in self.meta["heads"]
         }
@@ -90,73 +94,138 @@ class Models:
             and vocab_lines[i][2:].isalpha()
             and vocab_lines[i][2:] not in _MASK_WORDS
         }
+        # Every "b_c" such that some triple feature "t=a_b_c" exists (split at each "_", since tokens may
+        # contain one): a pair that is not in this set cannot end a known triple, so its triple is not
+        # looked up at all. Most pairs are not in it.
+        tails = set()
+        for f in vocab_lines[bisect.bisect_left(vocab_lines, "t=") : bisect.bisect_left(vocab_lines, "t>")]:
+            x = f[2:]
+            i = x.find("_")
+            while i >= 0:
+                tails.add(x[i + 1 :])
+                i = x.find("_", i + 1)
+        self._tri_tails = frozenset(tails)
         self.idf2 = self.idf32 * self.idf32
         self._idf2_list = self.idf2.tolist()
-        self._zero = np.zeros(self.idfW.shape[1], dtype=np.float32)
-        # row buffer of cached token / token-pair contributions (row 0 = nothing); ~20 MB
-        self._rows = np.zeros((self._CACHE_ROWS, self.idfW.shape[1]), dtype=np.float32)
+        # One buffer: the feature rows, then the cached token-pair contributions (the first of those stays
+        # zero: a pair without features), so a comment is one gather-and-sum over both (~30 MB).
+        nfeat, ncol = self.idfW.shape
+        self._buf = np.zeros((nfeat + self._CACHE_ROWS, ncol), dtype=np.float32)
+        self._buf[:nfeat] = self.idfW
+        self.idfW = self._buf[:nfeat]
+        self._first_row = nfeat
+        self._reset_cache()
 
     _CACHE_ROWS = 262_144
-
-    def _cache_row(self, ids: list[int]) -> tuple[int, float]:
-        """Store the summed idf-weighted rows of ``ids`` in the row buffer; returns (row, sum of idf^2)."""
-        if not ids:
-            return 0, 0.0  # row 0 stays all zeros
-        if self._next_row >= self._CACHE_ROWS:
-            return -1, 0.0  # full: the caller keeps the ids; the cache is reset before the next comment
-        r = self._next_row
-        self._next_row += 1
-        self._rows[r] = self.idfW[ids].sum(axis=0)
-        return r, float(self.idf2[ids].sum())
+    # Tokens get small integer ids so that pair and triple keys are integer arithmetic, not string
+    # concatenation; _K bounds the ids (a pair key is prev * _K + tok, a triple key pair * _K + tok).
+    _K = 1 << 21
+    _MAX_ENTRIES = 1_000_000  # pair and triple caches: reset beyond this (about 100 MB each)
 
     def _reset_cache(self) -> None:
-        self._pair_cache.clear()
-        self._next_row = 1
+        self._tid: dict[str, int] = {"<s>": 0}
+        self._tstr: list[str] = ["<s>"]
+        self._pair_cache: dict[int, tuple] = {}
+        self._tri_cache: dict[int, int] = {}
+        self._flag_ids: dict[str, int] = {}
+        self._next_row = 1  # of the cached rows; row 0 stays all zeros
 
-    def _pair_entry(self, prev: str, tok: str, key: str) -> tuple:
-        """A new (previous token, token) pair: its feature ids, not yet summed into a cached row.
+    def _cache_row(self, ids: tuple[int, ...]) -> int:
+        """Store the summed idf-weighted rows of ``ids`` in the buffer; returns the row."""
+        if not ids:
+            return self._first_row
+        if self._next_row >= self._CACHE_ROWS:
+            return -1  # full: the caller keeps the ids; the cache is reset before the next comment
+        r = self._first_row + self._next_row
+        self._next_row += 1
+        _add(self.idfW.take(ids, axis=0), axis=0, out=self._buf[r])
+        return r
 
-        The row is made when the pair is seen a second time (see scores_for), so one-off pairs cost a
-        list of ids and nothing else.
-        """
-        vocab = self.vocab
+    def _token_id(self, tok: str) -> int:
+        i = len(self._tstr)
+        self._tid[tok] = i
+        self._tstr.append(tok)
+        return i
+
+    def _token_entry(self, tok: str) -> tuple:
+        """(feature ids of the token on its own, its word-feature id for evidence or -1)."""
         t = self._tok_cache.get(tok)
         if t is None:
-            ids = [j for j in (vocab.get(f) for f in token_features(tok)) if j is not None]
+            vocab = self.vocab
+            ids = tuple([j for j in (vocab.get(f) for f in token_features(tok)) if j is not None])
             wid = vocab.get("w=" + tok, -1)
             t = (ids, wid if wid in self.word_feature else -1)
             if len(self._tok_cache) > 200_000:
                 self._tok_cache.clear()
             self._tok_cache[tok] = t
+        return t
+
+    def _pair_entry(self, key: int) -> tuple:
+        """A new (previous token, token) pair: its feature ids, not yet summed into a cached row.
+
+        An entry is (row or -1, sum of idf^2, (word id, token) or None, feature ids, whether a known
+        triple can end with this pair). The row is made when the pair is seen a second time (see
+        scores_for), so one-off pairs cost a tuple of ids.
+        """
+        prev, tok = self._tstr[key // self._K], self._tstr[key % self._K]
+        t = self._token_entry(tok)
         ids = t[0] + self._pair_ids(prev, tok)
         idf2 = self._idf2_list
-        e = (-1, sum([idf2[j] for j in ids]), t[1], ids)
+        e = (
+            -1,
+            sum([idf2[j] for j in ids]),
+            (t[1], tok) if t[1] >= 0 else None,
+            ids,
+            (prev + "_" + tok) in self._tri_tails,
+        )
         self._pair_cache[key] = e
         return e
 
-    def _pair_ids(self, prev: str, tok: str) -> list[int]:
+    def _pair_ids(self, prev: str, tok: str) -> tuple[int, ...]:
         """Feature ids of pair_features(prev, tok), in the same order: the bigram, then the character
-        n-grams across the gap. Those depend only on the last four characters of `prev` and the first
-        four of `tok`, so they are cached on that key, which repeats far more often than the pair."""
+        n-grams across the gap. Those (at most five characters, the space included) depend only on the
+        last three characters of `prev` and the first three of `tok`, so they are cached on that key,
+        which repeats far more often than the pair."""
         vocab = self.vocab
         bigram = vocab.get("b=" + prev + "_" + tok)
-        head = [bigram] if bigram is not None else []
+        head = (bigram,) if bigram is not None else ()
         if prev == "<s>":
             return head
-        key = prev[-4:] + "\x00" + tok[:4]
+        key = prev[-3:] + "\x00" + tok[:3]
         cross = self._cross_cache.get(key)
         if cross is None:
-            cross = [j for j in (vocab.get(f) for f in pair_features(prev, tok)[1:]) if j is not None]
+            cross = tuple([j for j in (vocab.get(f) for f in pair_features(prev, tok)[1:]) if j is not None])
             if len(self._cross_cache) > 200_000:
                 self._cross_cache.clear()
             self._cross_cache[key] = cross
         return head + cross
 
-    def _promote(self, key: str, e: tuple) -> tuple:
-        r, q = self._cache_row(e[3])
+    def _triple_id(self, key: int) -> int:
+        K = self._K
+        s = self._tstr
+        j = self.vocab.get("t=" + s[key // (K * K)] + "_" + s[(key // K) % K] + "_" + s[key % K], -1)
+        self._tri_cache[key] = j
+        return j
+
+    def _settle(self, entries: list, keys: list[int], extra: list[int]) -> list:
+        """Entries for first-seen pairs (their ids go to ``extra``), rows for pairs seen before."""
+        fixed = []
+        for e, k in zip(entries, keys, strict=True):
+            if e is None:
+                e = self._pair_entry(k)
+                extra += e[3]
+            elif e[0] < 0:
+                e = self._promote(k, e)  # seen before: worth a cached row
+                if e[0] < 0:
+                    extra += e[3]
+            fixed.append(e)
+        return fixed
+
+    def _promote(self, key: int, e: tuple) -> tuple:
+        r = self._cache_row(e[3])
         if r < 0:
             return e
-        e = (r, q, e[2], None)
+        e = (r, e[1], e[2], None, e[4])
         self._pair_cache[key] = e
         return e
 
@@ -164,57 +233,65 @@ class Models:
         """Scores of one analysed comment.
 
         Exactly the training transform x_f = c_f * idf_f / sqrt(sum_f c_f * idf_f^2), computed as a sum of
-        per-token and per-token-pair contributions that are cached (as rows of one buffer), so a known
-        word costs a dictionary look-up and the whole comment one gather-and-sum.
+        per-token-pair contributions that are cached (as rows of one buffer), so a known pair costs a
+        dictionary look-up and the whole comment one gather-and-sum. Returns (probabilities per head,
+        context for ``evidence``).
         """
-        if self._next_row >= self._CACHE_ROWS:
+        if (
+            self._next_row >= self._CACHE_ROWS
+            or len(self._tstr) >= self._K - 500
+            or len(self._pair_cache) > self._MAX_ENTRIES
+            or len(self._tri_cache) > self._MAX_ENTRIES
+        ):
             self._reset_cache()
-        vocab = self.vocab
+        K = self._K
         pairs = self._pair_cache
         toks = model_tokens(a)
-        prevs = ["<s>", *toks[:-1]] if toks else []
-        keys = [p + "\x00" + t for p, t in zip(prevs, toks, strict=True)]
+        tids = list(map(self._tid.get, toks))
+        if None in tids:
+            tids = [self._token_id(t) if i is None else i for i, t in zip(tids, toks, strict=True)]
+        keys = [p * K + t for p, t in zip([0, *tids], tids, strict=False)]
         entries = list(map(pairs.get, keys))
         extra: list[int] = []
-        if None in entries or any(e[0] < 0 for e in entries if e is not None):
-            fixed = []
-            for e, p, t, k in zip(entries, prevs, toks, keys, strict=True):
-                if e is None:
-                    e = self._pair_entry(p, t, k)
-                    extra += e[3]
-                elif e[0] < 0:
-                    e = self._promote(k, e)  # seen before: worth a cached row
-                    if e[0] < 0:
-                        extra += e[3]
-                fixed.append(e)
-            entries = fixed
-        rows = [e[0] for e in entries if e[0] > 0]
-        sq = sum([e[1] for e in entries])
-        words = [(e[2], t) for e, t in zip(entries, toks, strict=True) if e[2] >= 0]
-        prevs2 = ["<s>", *prevs[:-1]] if prevs else []
-        tri = map(
-            vocab.get,
-            ["t=" + a_ + "_" + b_ + "_" + c_ for a_, b_, c_ in zip(prevs2, prevs, toks, strict=True)],
-        )
-        tri_ids = [j for j in tri if j is not None]
-        sq_extra_ids = tri_ids
-        extra += tri_ids
+        if None in entries:
+            entries = self._settle(entries, keys, extra)
+            rows = [e[0] for e in entries if e[0] >= 0]
+        else:
+            rows = list(map(_ROW, entries))
+            if -1 in rows:
+                entries = self._settle(entries, keys, extra)
+                rows = [e[0] for e in entries if e[0] >= 0]
+        sq = sum(map(_SQ, entries))
+        more = []  # triples and flags: not part of any cached pair
+        may_end_triple = list(map(_ENDS_TRIPLE, entries))
+        if True in may_end_triple:
+            prev_keys = [0, *keys]
+            tri = self._tri_cache
+            for i in compress(range(len(tids)), may_end_triple):
+                k = prev_keys[i] * K + tids[i]
+                j = tri.get(k)
+                if j is None:
+                    j = self._triple_id(k)
+                if j >= 0:
+                    more.append(j)
+        flag_ids = self._flag_ids
         for fl in a.flags:
-            j = vocab.get("f=" + fl)
-            if j is not None:
-                extra.append(j)
-                sq_extra_ids.append(j)
-        if sq_extra_ids:
+            j = flag_ids.get(fl)
+            if j is None:
+                j = flag_ids[fl] = self.vocab.get("f=" + fl, -1)
+            if j >= 0:
+                more.append(j)
+        if more:
             idf2 = self._idf2_list
-            sq += sum([idf2[j] for j in sq_extra_ids])
+            sq += sum([idf2[j] for j in more])
+            extra += more
         if sq > 0:
-            acc = self._rows[rows].sum(axis=0) if rows else self._zero.copy()
             if extra:
-                acc += self.idfW[extra].sum(axis=0)
-            s = acc / math.sqrt(sq) + self.b
+                rows += extra
+            s = _add(self._buf.take(rows, axis=0), axis=0) / math.sqrt(sq) + self.b
         else:
             s = self.b.copy()
-        return self._finish(s, words)
+        return self._finish(s, entries)
 
     def scores(self, feats):
         """Reference path (the training code path): features() -> tfidf() -> scores."""
@@ -255,8 +332,10 @@ class Models:
     def predict(self, analysis):
         return self.scores_for(analysis)
 
-    def evidence(self, head: str, cls: str, words: list[tuple[int, str]], k: int = 3) -> list[str]:
-        """The words of the comment that pushed ``head`` most towards ``cls``."""
+    def evidence(self, head: str, cls: str, entries: list[tuple], k: int = 3) -> list[str]:
+        """The words of the comment that pushed ``head`` most towards ``cls`` (``entries`` as returned by
+        scores_for)."""
+        words = [e[2] for e in entries if e[2] is not None]
         if not words:
             return []
         h = self.heads[head]
