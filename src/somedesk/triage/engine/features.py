@@ -19,6 +19,7 @@ from .lexicon import WORD_RE
 from .text import Normalised, normalise
 
 MODEL_CHARS = 1500  # the models read the first 1,500 normalised characters; rules read up to 20,000
+MAX_MODEL_TOKENS = 400  # and at most this many tokens of them
 _TOKEN = re.compile(r"\w+|[!?]+|[^\w\s]", re.UNICODE)
 _DIGITS = re.compile(r"\d")
 _ALNUM = re.compile(r"[^\W_]")
@@ -110,7 +111,7 @@ def analyse(text: str | None, tpolicy=None, res: Resources | None = None) -> Ana
     emails = D.find_emails(t, official) if "@" in t else []
     hits += emails
     links = []
-    if _DOMAINISH.search(t):
+    if ("." in t or ":" in t) and _DOMAINISH.search(t):
         links = [
             h
             for h in D.find_links(t, official)
@@ -202,7 +203,7 @@ def analyse(text: str | None, tpolicy=None, res: Resources | None = None) -> Ana
     f.add("len_" + ("xs" if n < 30 else "s" if n < 80 else "m" if n < 200 else "l" if n < 600 else "xl"))
     if t.count("!") >= 3:
         f.add("many_excl")
-    if sum(1 for w in t.split() if len(w) > 2 and w.isupper()) >= 2:
+    if sum(1 for w in filter(str.isupper, t.split()) if len(w) > 2) >= 2:
         f.add("shouting")
     return a
 
@@ -238,7 +239,7 @@ def pair_features(a: str, b: str) -> list[str]:
 
 
 def model_tokens(a: Analysis) -> list[str]:
-    return _TOKEN.findall(a.masked)[:400]
+    return _TOKEN.findall(a.masked)[:MAX_MODEL_TOKENS]
 
 
 def features(a: Analysis) -> Counter:

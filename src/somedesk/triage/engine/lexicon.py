@@ -550,6 +550,7 @@ class Lexicon:
                     self.exact.setdefault(w, set()).add(cat)
         self.lengths = sorted({len(k) for k in self.prefix})
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._none: set[str] = set()  # words seen that are in no list
 
     def cats(self, tok: str) -> tuple[str, ...]:
         c = self._cache.get(tok)
@@ -566,14 +567,18 @@ class Lexicon:
         c = tuple(sorted(out))
         if len(self._cache) > 200_000:
             self._cache.clear()
+            self._none.clear()
         self._cache[tok] = c
+        if not c:
+            self._none.add(tok)
         return c
 
     def scan(self, words) -> dict[str, set[str]]:
         """Category -> the distinct words of that category found among ``words`` (lower-case tokens)."""
         found: dict[str, set[str]] = {}
         cache = self._cache
-        for tok in words:
+        # most words are in no list, and known to be: one set difference drops them all at once
+        for tok in set(words).difference(self._none):
             c = cache.get(tok)
             if c is None:
                 c = self.cats(tok)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import Resources, model_tokens, pair_features, tfidf, token_features
+from .features import MAX_MODEL_TOKENS, Resources, model_tokens, pair_features, tfidf, token_features
 
 _ROW, _SQ, _ENDS_TRIPLE = itemgetter(0), itemgetter(1), itemgetter(4)
 _add = np.add.reduce
@@ -58,10 +58,6 @@ class Models:
             self.b = z["b"].astype(np.float32)
             self.V = z["V"].astype(np.float32)
             self.idf32 = z["idf"].astype(np.float32)
-        self._tok_cache: dict[str, tuple] = {}
-        # Cached ids are tuples, never lists: the garbage collector stops tracking a tuple of ints, so
-        # large caches cost nothing at each full collection (lists would be traversed every time).
-        self._cross_cache: dict[str, tuple[int, ...]] = {}
         self.heads = {
             h["name"]: Head(h["name"], h["classes"], h["start"], h["end"]) for h in self.meta["heads"]
         }
@@ -105,6 +101,7 @@ class Models:
                 tails.add(x[i + 1 :])
                 i = x.find("_", i + 1)
         self._tri_tails = frozenset(tails)
+        self._word_columns: dict[int, dict[int, float]] = {}
         self.idf2 = self.idf32 * self.idf32
         self._idf2_list = self.idf2.tolist()
         # One buffer: the feature rows, then the cached token-pair contributions (the first of those stays
@@ -121,24 +118,32 @@ class Models:
     # concatenation; _K bounds the ids (a pair key is prev * _K + tok, a triple key pair * _K + tok).
     _K = 1 << 21
     _MAX_ENTRIES = 1_000_000  # pair and triple caches: reset beyond this (about 100 MB each)
+    # A comment makes at most three rows per token (the token's, the gap's, the pair's), so with this many
+    # free at its start it never runs out half-way.
+    _RESERVE = 3 * MAX_MODEL_TOKENS + 3
 
     def _reset_cache(self) -> None:
+        """Forget every cached row and what points to one (all of it is recomputed on demand).
+
+        Cache values are tuples of numbers, never lists: the garbage collector stops tracking such tuples,
+        so large caches cost nothing at each full collection (lists would be traversed every time).
+        """
         self._tid: dict[str, int] = {"<s>": 0}
         self._tstr: list[str] = ["<s>"]
+        self._tok_cache: dict[str, tuple] = {}
+        self._cross_cache: dict[str, tuple] = {}
         self._pair_cache: dict[int, tuple] = {}
         self._tri_cache: dict[int, int] = {}
         self._flag_ids: dict[str, int] = {}
         self._next_row = 1  # of the cached rows; row 0 stays all zeros
 
-    def _cache_row(self, ids: tuple[int, ...]) -> int:
-        """Store the summed idf-weighted rows of ``ids`` in the buffer; returns the row."""
+    def _cache_row(self, ids) -> int:
+        """Store the sum of the buffer rows ``ids`` (feature rows or cached rows) as a new row."""
         if not ids:
             return self._first_row
-        if self._next_row >= self._CACHE_ROWS:
-            return -1  # full: the caller keeps the ids; the cache is reset before the next comment
         r = self._first_row + self._next_row
         self._next_row += 1
-        _add(self.idfW.take(ids, axis=0), axis=0, out=self._buf[r])
+        _add(self._buf.take(ids, axis=0), axis=0, out=self._buf[r])
         return r
 
     def _token_id(self, tok: str) -> int:
@@ -148,57 +153,53 @@ class Models:
         return i
 
     def _token_entry(self, tok: str) -> tuple:
-        """(feature ids of the token on its own, its word-feature id for evidence or -1)."""
+        """(row of the token's own features, their sum of idf^2, its word-feature id for evidence or -1)."""
         t = self._tok_cache.get(tok)
         if t is None:
             vocab = self.vocab
-            ids = tuple([j for j in (vocab.get(f) for f in token_features(tok)) if j is not None])
+            ids = [j for j in (vocab.get(f) for f in token_features(tok)) if j is not None]
             wid = vocab.get("w=" + tok, -1)
-            t = (ids, wid if wid in self.word_feature else -1)
-            if len(self._tok_cache) > 200_000:
-                self._tok_cache.clear()
+            idf2 = self._idf2_list
+            t = (self._cache_row(ids), sum([idf2[j] for j in ids]), wid if wid in self.word_feature else -1)
             self._tok_cache[tok] = t
         return t
 
-    def _pair_entry(self, key: int) -> tuple:
-        """A new (previous token, token) pair: its feature ids, not yet summed into a cached row.
+    def _gap_entry(self, prev: str, tok: str) -> tuple:
+        """(row, sum of idf^2) of the character n-grams across the gap between two tokens. Those (at most
+        five characters, the space included) depend only on the last three characters of `prev` and the
+        first three of `tok`, so they are cached on that key, which repeats far more often than the pair."""
+        key = prev[-3:] + "\x00" + tok[:3]
+        g = self._cross_cache.get(key)
+        if g is None:
+            vocab = self.vocab
+            ids = [j for j in (vocab.get(f) for f in pair_features(prev, tok)[1:]) if j is not None]
+            idf2 = self._idf2_list
+            g = self._cross_cache[key] = (self._cache_row(ids), sum([idf2[j] for j in ids]))
+        return g
 
-        An entry is (row or -1, sum of idf^2, (word id, token) or None, feature ids, whether a known
-        triple can end with this pair). The row is made when the pair is seen a second time (see
-        scores_for), so one-off pairs cost a tuple of ids.
+    def _pair_entry(self, key: int) -> tuple:
+        """A new (previous token, token) pair.
+
+        An entry is (row or -1, sum of idf^2, (word id, token) or None, the buffer rows to add up while it
+        has no row of its own, whether a known triple can end with this pair). The pair's own row is made
+        when it is seen a second time (see scores_for); until then it costs the token's row, the gap's row
+        and the bigram's feature row.
         """
         prev, tok = self._tstr[key // self._K], self._tstr[key % self._K]
-        t = self._token_entry(tok)
-        ids = t[0] + self._pair_ids(prev, tok)
-        idf2 = self._idf2_list
-        e = (
-            -1,
-            sum([idf2[j] for j in ids]),
-            (t[1], tok) if t[1] >= 0 else None,
-            ids,
-            (prev + "_" + tok) in self._tri_tails,
-        )
+        t_row, t_sq, wid = self._token_entry(tok)
+        parts = [t_row]
+        sq = t_sq
+        if prev != "<s>":
+            g_row, g_sq = self._gap_entry(prev, tok)
+            parts.append(g_row)
+            sq += g_sq
+        bigram = self.vocab.get("b=" + prev + "_" + tok)
+        if bigram is not None:
+            parts.append(bigram)
+            sq += self._idf2_list[bigram]
+        e = (-1, sq, (wid, tok) if wid >= 0 else None, tuple(parts), (prev + "_" + tok) in self._tri_tails)
         self._pair_cache[key] = e
         return e
-
-    def _pair_ids(self, prev: str, tok: str) -> tuple[int, ...]:
-        """Feature ids of pair_features(prev, tok), in the same order: the bigram, then the character
-        n-grams across the gap. Those (at most five characters, the space included) depend only on the
-        last three characters of `prev` and the first three of `tok`, so they are cached on that key,
-        which repeats far more often than the pair."""
-        vocab = self.vocab
-        bigram = vocab.get("b=" + prev + "_" + tok)
-        head = (bigram,) if bigram is not None else ()
-        if prev == "<s>":
-            return head
-        key = prev[-3:] + "\x00" + tok[:3]
-        cross = self._cross_cache.get(key)
-        if cross is None:
-            cross = tuple([j for j in (vocab.get(f) for f in pair_features(prev, tok)[1:]) if j is not None])
-            if len(self._cross_cache) > 200_000:
-                self._cross_cache.clear()
-            self._cross_cache[key] = cross
-        return head + cross
 
     def _triple_id(self, key: int) -> int:
         K = self._K
@@ -208,26 +209,16 @@ class Models:
         return j
 
     def _settle(self, entries: list, keys: list[int], extra: list[int]) -> list:
-        """Entries for first-seen pairs (their ids go to ``extra``), rows for pairs seen before."""
+        """Entries for first-seen pairs (their parts go to ``extra``), rows for pairs seen before."""
         fixed = []
         for e, k in zip(entries, keys, strict=True):
             if e is None:
                 e = self._pair_entry(k)
                 extra += e[3]
-            elif e[0] < 0:
-                e = self._promote(k, e)  # seen before: worth a cached row
-                if e[0] < 0:
-                    extra += e[3]
+            elif e[0] < 0:  # seen before: worth a row of its own
+                e = self._pair_cache[k] = (self._cache_row(e[3]), e[1], e[2], None, e[4])
             fixed.append(e)
         return fixed
-
-    def _promote(self, key: int, e: tuple) -> tuple:
-        r = self._cache_row(e[3])
-        if r < 0:
-            return e
-        e = (r, e[1], e[2], None, e[4])
-        self._pair_cache[key] = e
-        return e
 
     def scores_for(self, a):
         """Scores of one analysed comment.
@@ -238,8 +229,8 @@ class Models:
         context for ``evidence``).
         """
         if (
-            self._next_row >= self._CACHE_ROWS
-            or len(self._tstr) >= self._K - 500
+            self._next_row >= self._CACHE_ROWS - self._RESERVE
+            or len(self._tstr) >= self._K - MAX_MODEL_TOKENS
             or len(self._pair_cache) > self._MAX_ENTRIES
             or len(self._tri_cache) > self._MAX_ENTRIES
         ):
@@ -340,9 +331,11 @@ class Models:
             return []
         h = self.heads[head]
         c = h.start + h.classes.index(cls)
-        wids = [w for w, _ in words]
-        contrib = self.idfW[wids, c].tolist()
-        best = sorted(zip(contrib, [t for _, t in words], strict=True), reverse=True)
+        column = self._word_columns.get(c)
+        if column is None:  # the weights of the word features for this class, as a dict
+            ids = list(self.word_feature)
+            column = self._word_columns[c] = dict(zip(ids, self.idfW[ids, c].tolist(), strict=True))
+        best = sorted([(column[w], t) for w, t in words], reverse=True)
         out = []
         for val, tok in best:
             if val <= 0 or len(out) >= k:
