@@ -19,7 +19,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
-from itertools import compress
+from itertools import chain, compress
 from operator import itemgetter
 from pathlib import Path
 
@@ -27,7 +27,7 @@ import numpy as np
 
 from .features import MAX_MODEL_TOKENS, Resources, model_tokens, pair_features, tfidf, token_features
 
-_ROW, _SQ, _ENDS_TRIPLE = itemgetter(0), itemgetter(1), itemgetter(4)
+_PARTS, _SQ, _ENDS_TRIPLE = itemgetter(0), itemgetter(1), itemgetter(3)
 _add = np.add.reduce
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "models_data"
@@ -118,9 +118,9 @@ class Models:
     # concatenation; _K bounds the ids (a pair key is prev * _K + tok, a triple key pair * _K + tok).
     _K = 1 << 21
     _MAX_ENTRIES = 1_000_000  # pair and triple caches: reset beyond this (about 100 MB each)
-    # A comment makes at most three rows per token (the token's, the gap's, the pair's), so with this many
-    # free at its start it never runs out half-way.
-    _RESERVE = 3 * MAX_MODEL_TOKENS + 3
+    # A comment makes at most one row per token (the token's own features), so with this many free at its
+    # start it never runs out half-way.
+    _RESERVE = MAX_MODEL_TOKENS + 1
 
     def _reset_cache(self) -> None:
         """Forget every cached row and what points to one (all of it is recomputed on demand).
@@ -165,39 +165,37 @@ class Models:
         return t
 
     def _gap_entry(self, prev: str, tok: str) -> tuple:
-        """(row, sum of idf^2) of the character n-grams across the gap between two tokens. Those (at most
-        five characters, the space included) depend only on the last three characters of `prev` and the
-        first three of `tok`, so they are cached on that key, which repeats far more often than the pair."""
+        """(feature ids, their sum of idf^2) of the character n-grams across the gap between two tokens.
+        Those (at most five characters, the space included) depend only on the last three characters of
+        `prev` and the first three of `tok`, so they are cached on that key, which repeats far more often
+        than the pair. At most six ids: not worth a row."""
         key = prev[-3:] + "\x00" + tok[:3]
         g = self._cross_cache.get(key)
         if g is None:
             vocab = self.vocab
-            ids = [j for j in (vocab.get(f) for f in pair_features(prev, tok)[1:]) if j is not None]
+            ids = tuple([j for j in map(vocab.get, pair_features(prev, tok)[1:]) if j is not None])
             idf2 = self._idf2_list
-            g = self._cross_cache[key] = (self._cache_row(ids), sum([idf2[j] for j in ids]))
+            g = self._cross_cache[key] = (ids, sum([idf2[j] for j in ids]))
         return g
 
     def _pair_entry(self, key: int) -> tuple:
         """A new (previous token, token) pair.
 
-        An entry is (row or -1, sum of idf^2, (word id, token) or None, the buffer rows to add up while it
-        has no row of its own, whether a known triple can end with this pair). The pair's own row is made
-        when it is seen a second time (see scores_for); until then it costs the token's row, the gap's row
-        and the bigram's feature row.
+        An entry is (the buffer rows it adds up: the token's cached row, the gap's and the bigram's feature
+        rows; their sum of idf^2; (word id, token) or None; whether a known triple can end with it).
         """
         prev, tok = self._tstr[key // self._K], self._tstr[key % self._K]
-        t_row, t_sq, wid = self._token_entry(tok)
-        parts = [t_row]
-        sq = t_sq
+        t_row, sq, wid = self._token_entry(tok)
+        parts = (t_row,)
         if prev != "<s>":
-            g_row, g_sq = self._gap_entry(prev, tok)
-            parts.append(g_row)
+            g_ids, g_sq = self._gap_entry(prev, tok)
+            parts += g_ids
             sq += g_sq
         bigram = self.vocab.get("b=" + prev + "_" + tok)
         if bigram is not None:
-            parts.append(bigram)
+            parts += (bigram,)
             sq += self._idf2_list[bigram]
-        e = (-1, sq, (wid, tok) if wid >= 0 else None, tuple(parts), (prev + "_" + tok) in self._tri_tails)
+        e = (parts, sq, (wid, tok) if wid >= 0 else None, (prev + "_" + tok) in self._tri_tails)
         self._pair_cache[key] = e
         return e
 
@@ -208,24 +206,13 @@ class Models:
         self._tri_cache[key] = j
         return j
 
-    def _settle(self, entries: list, keys: list[int], extra: list[int]) -> list:
-        """Entries for first-seen pairs (their parts go to ``extra``), rows for pairs seen before."""
-        fixed = []
-        for e, k in zip(entries, keys, strict=True):
-            if e is None:
-                e = self._pair_entry(k)
-                extra += e[3]
-            elif e[0] < 0:  # seen before: worth a row of its own
-                e = self._pair_cache[k] = (self._cache_row(e[3]), e[1], e[2], None, e[4])
-            fixed.append(e)
-        return fixed
-
     def scores_for(self, a):
         """Scores of one analysed comment.
 
         Exactly the training transform x_f = c_f * idf_f / sqrt(sum_f c_f * idf_f^2), computed as a sum of
-        per-token-pair contributions that are cached (as rows of one buffer), so a known pair costs a
-        dictionary look-up and the whole comment one gather-and-sum. Returns (probabilities per head,
+        cached parts: per token a row of its own features, per token pair the buffer rows to add (that
+        row, the gap's n-grams, the bigram) and their sum of idf^2. A known pair costs one integer-keyed
+        dictionary look-up, and the whole comment one gather-and-sum. Returns (probabilities per head,
         context for ``evidence``).
         """
         if (
@@ -243,15 +230,10 @@ class Models:
             tids = [self._token_id(t) if i is None else i for i, t in zip(tids, toks, strict=True)]
         keys = [p * K + t for p, t in zip([0, *tids], tids, strict=False)]
         entries = list(map(pairs.get, keys))
-        extra: list[int] = []
         if None in entries:
-            entries = self._settle(entries, keys, extra)
-            rows = [e[0] for e in entries if e[0] >= 0]
-        else:
-            rows = list(map(_ROW, entries))
-            if -1 in rows:
-                entries = self._settle(entries, keys, extra)
-                rows = [e[0] for e in entries if e[0] >= 0]
+            entry = self._pair_entry
+            entries = [entry(k) if e is None else e for e, k in zip(entries, keys, strict=True)]
+        rows = list(chain.from_iterable(map(_PARTS, entries)))
         sq = sum(map(_SQ, entries))
         more = []  # triples and flags: not part of any cached pair
         may_end_triple = list(map(_ENDS_TRIPLE, entries))
@@ -275,10 +257,8 @@ class Models:
         if more:
             idf2 = self._idf2_list
             sq += sum([idf2[j] for j in more])
-            extra += more
+            rows += more
         if sq > 0:
-            if extra:
-                rows += extra
             s = _add(self._buf.take(rows, axis=0), axis=0) / math.sqrt(sq) + self.b
         else:
             s = self.b.copy()
