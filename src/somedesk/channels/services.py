@@ -493,9 +493,11 @@ _drain_again = threading.Event()
 
 FOLLOW_INTERVAL = 0.02  # seconds between two looks for pending events when there were none
 # Under load, drains start at most this often, so each takes a batch: a drain transaction has a fixed
-# cost (the comments_stored receivers' queries, ~15 ms on a 2-vCPU VM) that one-event batches would pay
-# per event. An event arriving when the worker was idle is applied without this wait.
-FOLLOW_GATHER = 0.05
+# cost (the comments_stored receivers' queries: 15-25 ms of CPU on a 2-vCPU VM, more on PostgreSQL)
+# that one-event batches would pay per event. An event arriving when the worker was idle is applied
+# without this wait. Measured with bench/webhooks.py at 200 events/s: 0.05 s made batches so small
+# that the worker fell behind (p90 2.3 s on SQLite); 0.1 s kept up.
+FOLLOW_GATHER = 0.1
 
 
 def raw_events_pending() -> bool:
@@ -548,6 +550,7 @@ def raw_events_follow(stop: threading.Event, interval: float = FOLLOW_INTERVAL, 
 
 
 DRAIN_TARGET_SECONDS = 0.05  # how long one drain transaction may hold SQLite's single write lock
+DRAIN_PAUSE_SQLITE = 0.025  # between two drain transactions on SQLite (see _drain_all)
 
 
 def _drain_all(limit: int) -> int:
@@ -573,7 +576,10 @@ def _drain_all(limit: int) -> int:
         if applied == 0 or applied + len(leftovers) < asked:
             return total
         if sqlite:
-            time.sleep(0.003)  # let a waiting webhook request take the write lock between transactions
+            # Let the webhook requests that waited take the write lock between transactions. They wait in
+            # SQLite's busy handler, which sleeps in growing steps (up to 25 ms for a wait under 80 ms), so
+            # a pause shorter than that lets most of them sleep through it.
+            time.sleep(DRAIN_PAUSE_SQLITE)
 
 
 _drain_size: dict[str, int] = {}
@@ -583,12 +589,13 @@ def _drain_once(limit: int) -> tuple[int, list[int]]:
     from django.db import connection
 
     from somedesk.channels.base import adapter_class
+    from somedesk.channels.dblock import write_transaction
     from somedesk.channels.types import Batch
     from somedesk.inbox.models import Channel, RawEvent
     from somedesk.inbox.services import ingest_batch
 
     leftovers: list[int] = []
-    with transaction.atomic():
+    with write_transaction():  # transaction.atomic(); on SQLite the write lock is polled for every ms
         qs = RawEvent.objects.filter(status=RawEvent.Status.PENDING, source="webhook").order_by("id")
         if connection.vendor == "postgresql":
             qs = qs.select_for_update(skip_locked=True)
