@@ -18,19 +18,24 @@ from django.db.models.signals import post_save
 from somedesk.inbox.signals import comments_stored
 
 
-def desk_after_triage(comment_ids: list[int]) -> None:
+def desk_after_triage(comment_ids: list[int], *, page_reply_ids: list[int] | None = None) -> None:
+    """`page_reply_ids`: which of the comments are the page's own (None: look them up). Only those can
+    be a first response, so a batch without any skips that query."""
     from somedesk.moderation.services import comments_moderate_on_arrival
     from somedesk.replies.services import items_open_for, page_replies_record
 
     comments_moderate_on_arrival(comment_ids)
     items_open_for(comment_ids)
-    page_replies_record(comment_ids)
+    page_reply_ids = comment_ids if page_reply_ids is None else page_reply_ids
+    if page_reply_ids:
+        page_replies_record(page_reply_ids)
 
 
 def on_comments_stored(sender, comments, source="", **kwargs):
     ids = [c.pk for c in comments if c.pk]
     if ids:
-        desk_after_triage(ids)
+        # from_page is set when a comment is stored and never changes, so the stored objects tell.
+        desk_after_triage(ids, page_reply_ids=[c.pk for c in comments if c.pk and c.from_page])
 
 
 def on_decision_saved(sender, instance, created, **kwargs):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -248,9 +248,28 @@ def author_block(comment: Comment, *, actor, reason: str = "", why: str = "") ->
 # --- on arrival: hide at once or queue for a person ----------------------------------------------------
 
 
+def _to_remove(comment_ids: list[int]) -> list[int]:
+    """Which of the comments triage wants removed: a plain indexed probe, because this runs for every
+    webhook batch and almost always finds none (an ORM query with its joins costs ten times as much)."""
+    if not comment_ids:
+        return []
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    found: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(comment_ids), 500):
+            chunk = list(comment_ids[start:start + 500])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT id FROM {table} WHERE id IN ({marks}) AND triage_moderation = %s", [*chunk, "remove"])
+            found.extend(row[0] for row in cursor.fetchall())
+    return found
+
+
 def comments_moderate_on_arrival(comment_ids: list[int]) -> int:
     """For comments triage wants removed: hide at once when the policy says so for the reason (a person
     confirms or restores it in the review queue), else queue them for a person. Idempotent."""
+    comment_ids = _to_remove(comment_ids)
+    if not comment_ids:
+        return 0
     auto = auto_hide_reasons()
     n = 0
     comments = (
