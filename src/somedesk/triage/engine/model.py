@@ -19,7 +19,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
-from itertools import chain, compress
+from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 
@@ -27,7 +27,7 @@ import numpy as np
 
 from .features import MAX_MODEL_TOKENS, Resources, model_tokens, pair_features, tfidf, token_features
 
-_PARTS, _SQ, _ENDS_TRIPLE = itemgetter(0), itemgetter(1), itemgetter(3)
+_ROW, _SQ, _ENDS_TRIPLE = itemgetter(0), itemgetter(1), itemgetter(3)
 _add = np.add.reduce
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "models_data"
@@ -118,9 +118,9 @@ class Models:
     # concatenation; _K bounds the ids (a pair key is prev * _K + tok, a triple key pair * _K + tok).
     _K = 1 << 21
     _MAX_ENTRIES = 1_000_000  # pair and triple caches: reset beyond this (about 100 MB each)
-    # A comment makes at most one row per token (the token's own features), so with this many free at its
-    # start it never runs out half-way.
-    _RESERVE = MAX_MODEL_TOKENS + 1
+    # A comment makes at most two rows per token (the token's own features, the pair's), so with this many
+    # free at its start it never runs out half-way.
+    _RESERVE = 2 * MAX_MODEL_TOKENS + 2
 
     def _reset_cache(self) -> None:
         """Forget every cached row and what points to one (all of it is recomputed on demand).
@@ -181,8 +181,9 @@ class Models:
     def _pair_entry(self, key: int) -> tuple:
         """A new (previous token, token) pair.
 
-        An entry is (the buffer rows it adds up: the token's cached row, the gap's and the bigram's feature
-        rows; their sum of idf^2; (word id, token) or None; whether a known triple can end with it).
+        An entry is (its row in the buffer: the sum of the token's cached row and the gap's and the
+        bigram's feature rows; their sum of idf^2; (word id, token) or None; whether a known triple can end
+        with it).
         """
         prev, tok = self._tstr[key // self._K], self._tstr[key % self._K]
         t_row, sq, wid = self._token_entry(tok)
@@ -195,7 +196,8 @@ class Models:
         if bigram is not None:
             parts += (bigram,)
             sq += self._idf2_list[bigram]
-        e = (parts, sq, (wid, tok) if wid >= 0 else None, (prev + "_" + tok) in self._tri_tails)
+        row = self._cache_row(parts) if len(parts) > 1 else t_row
+        e = (row, sq, (wid, tok) if wid >= 0 else None, (prev + "_" + tok) in self._tri_tails)
         self._pair_cache[key] = e
         return e
 
@@ -233,7 +235,7 @@ class Models:
         if None in entries:
             entry = self._pair_entry
             entries = [entry(k) if e is None else e for e, k in zip(entries, keys, strict=True)]
-        rows = list(chain.from_iterable(map(_PARTS, entries)))
+        rows = list(map(_ROW, entries))
         sq = sum(map(_SQ, entries))
         more = []  # triples and flags: not part of any cached pair
         may_end_triple = list(map(_ENDS_TRIPLE, entries))
