@@ -73,7 +73,10 @@ class DeskItem(models.Model):
         verbose_name_plural = _("saker på desken")
 
     def __str__(self):
-        return f"{self.get_status_display()}: {self.comment_id}"
+        # The label straight from the enum: get_status_display() rebuilds a dict of every lazy label per
+        # call, and this runs for each new desk item (its audit entry's text) in every webhook batch.
+        label = self.Status(self.status).label if self.status in self.Status.values else self.status
+        return f"{label}: {self.comment_id}"
 
     def save(self, *args, **kwargs):
         self.is_open = int(self.status in self.OPEN_STATUSES)
