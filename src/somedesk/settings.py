@@ -6,6 +6,7 @@ Development (the default) needs nothing set. Production is `DEBUG=false` plus `S
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -31,7 +32,9 @@ VAR_DIR = Path(os.environ.get("SOMEDESK_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", True)
-TESTING = env_bool("SOMEDESK_TESTING", False)
+# Under pytest by default: pytest-django imports these settings before tests/conftest.py runs, so a plain
+# `pytest` (without `make test`, which sets SOMEDESK_TESTING) must not get a non-test configuration.
+TESTING = env_bool("SOMEDESK_TESTING", "pytest" in sys.modules)
 
 
 def _development_value(name: str, make) -> str:
