@@ -151,3 +151,35 @@ def test_the_fast_scoring_path_equals_the_training_transform():
         fast, _ = eng.models.scores_for(a)
         for head in slow:
             assert slow[head] == pytest.approx(fast[head], abs=1e-4)
+
+
+def test_the_scoring_caches_can_be_forgotten_at_any_comment_without_changing_a_score():
+    """The caches of rows, pairs, triples and gaps are reset when they grow too large; a score must not
+    depend on when that happened. Tiny limits here make it happen every few comments."""
+    import json
+    from pathlib import Path
+
+    from somedesk.triage.engine import get_engine
+    from somedesk.triage.engine.features import analyse, features
+    from somedesk.triage.engine.model import Models
+
+    eng = get_engine()
+    models = Models()
+    models._RESERVE = models._CACHE_ROWS - 40  # rows: reset once 40 are used
+    models._MAX_ENTRIES = 25  # pairs, triples, gaps
+    resets = []
+    reset = models._reset_cache
+    models._reset_cache = lambda: (resets.append(1), reset())
+    path = Path(__file__).resolve().parents[2] / "data" / "triage" / "train_a.jsonl"
+    with path.open(encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for _, line in zip(range(60), f, strict=False)]
+    texts += texts[:20] + list(BAD.values())  # seen again after resets, and the hard inputs
+    for text in texts:
+        a = analyse(text, eng.policy, models.resources)
+        if "empty" in a.flags:
+            continue
+        fast, _ = models.scores_for(a)
+        slow, _ = models.scores(features(a))
+        for head in slow:
+            assert fast[head] == pytest.approx(slow[head], abs=1e-4), (text, head)
+    assert len(resets) > 10

@@ -117,7 +117,7 @@ class Models:
     # Tokens get small integer ids so that pair and triple keys are integer arithmetic, not string
     # concatenation; _K bounds the ids (a pair key is prev * _K + tok, a triple key pair * _K + tok).
     _K = 1 << 21
-    _MAX_ENTRIES = 1_000_000  # pair and triple caches: reset beyond this (about 100 MB each)
+    _MAX_ENTRIES = 1_000_000  # pair, triple and gap caches: reset beyond this (about 100 MB each)
     # A comment makes at most two rows per token (the token's own features, the pair's), so with this many
     # free at its start it never runs out half-way.
     _RESERVE = 2 * MAX_MODEL_TOKENS + 2
@@ -222,6 +222,7 @@ class Models:
             or len(self._tstr) >= self._K - MAX_MODEL_TOKENS
             or len(self._pair_cache) > self._MAX_ENTRIES
             or len(self._tri_cache) > self._MAX_ENTRIES
+            or len(self._cross_cache) > self._MAX_ENTRIES
         ):
             self._reset_cache()
         K = self._K
