@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from webhooks import PAGE_ID, SECRET, Database, event, free_port, proc_cpu, sign  # noqa: E402
+from webhooks import PAGE_ID, SECRET, Database, event, free_port, proc_cpu, sign, wait_until_serving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,15 +65,7 @@ def main() -> None:
         port = free_port()
         web = subprocess.Popen([py, "-m", "somedesk", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                                 "--threads", "4"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(150):
-            try:
-                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                probe.request("GET", "/webhooks/facebook/")
-                probe.getresponse().read()
-                probe.close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_serving(port)
         # As bench/webhooks.py sends: bodies signed beforehand, one persistent http.client connection.
         now = int(time.time())
         bodies = [(body, sign(body)) for body in (event(n, now) for n in range(50 + args.requests))]

@@ -45,6 +45,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(port: int, seconds: float = 30) -> None:
+    """Until somedesk answers on the webhook path (gunicorn and Django loaded)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            probe.request("GET", "/webhooks/facebook/?hub.mode=subscribe&hub.verify_token=bench&hub.challenge=1")
+            probe.getresponse().read()
+            probe.close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit("somedesk did not start") from None
+            time.sleep(0.2)
+
+
 def percentile(values, p):
     if not values:
         return None
@@ -182,18 +198,7 @@ def main() -> None:
         else:
             worker = [py, "-m", "somedesk", "worker", "--workers", "2", *args.worker_arg]
         procs.append(subprocess.Popen(worker, env=env, **quiet))
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                probe.request("GET", "/webhooks/facebook/?hub.mode=subscribe&hub.verify_token=bench&hub.challenge=1")
-                probe.getresponse().read()
-                probe.close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("somedesk did not start") from None
-                time.sleep(0.2)
+        wait_until_serving(port)
 
         # Warm-up, not measured: a long-running server and worker have their code loaded (the triage
         # engine's model is loaded on the first comment), and every gunicorn process has its connection.
