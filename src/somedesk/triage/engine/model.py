@@ -131,7 +131,7 @@ class Models:
         self._tid: dict[str, int] = {"<s>": 0}
         self._tstr: list[str] = ["<s>"]
         self._tok_cache: dict[str, tuple] = {}
-        self._cross_cache: dict[str, tuple] = {}
+        self._gap_cache: dict[str, tuple] = {}
         self._pair_cache: dict[int, tuple] = {}
         self._tri_cache: dict[int, int] = {}
         self._flag_ids: dict[str, int] = {}
@@ -170,12 +170,12 @@ class Models:
         `prev` and the first three of `tok`, so they are cached on that key, which repeats far more often
         than the pair. At most six ids: not worth a row."""
         key = prev[-3:] + "\x00" + tok[:3]
-        g = self._cross_cache.get(key)
+        g = self._gap_cache.get(key)
         if g is None:
             vocab = self.vocab
             ids = tuple([j for j in map(vocab.get, pair_features(prev, tok)[1:]) if j is not None])
             idf2 = self._idf2_list
-            g = self._cross_cache[key] = (ids, sum([idf2[j] for j in ids]))
+            g = self._gap_cache[key] = (ids, sum([idf2[j] for j in ids]))
         return g
 
     def _pair_entry(self, key: int) -> tuple:
@@ -212,17 +212,17 @@ class Models:
         """Scores of one analysed comment.
 
         Exactly the training transform x_f = c_f * idf_f / sqrt(sum_f c_f * idf_f^2), computed as a sum of
-        cached parts: per token a row of its own features, per token pair the buffer rows to add (that
-        row, the gap's n-grams, the bigram) and their sum of idf^2. A known pair costs one integer-keyed
-        dictionary look-up, and the whole comment one gather-and-sum. Returns (probabilities per head,
-        context for ``evidence``).
+        cached rows: per token pair one row of the buffer (the token's own features, the n-grams across the
+        gap and the bigram, summed when the pair is first seen) with its sum of idf^2, plus the triples and
+        the detector flags. A known pair costs one integer-keyed dictionary look-up, and the whole comment
+        one gather-and-sum. Returns (probabilities per head, context for ``evidence``).
         """
         if (
             self._next_row >= self._CACHE_ROWS - self._RESERVE
             or len(self._tstr) >= self._K - MAX_MODEL_TOKENS
             or len(self._pair_cache) > self._MAX_ENTRIES
             or len(self._tri_cache) > self._MAX_ENTRIES
-            or len(self._cross_cache) > self._MAX_ENTRIES
+            or len(self._gap_cache) > self._MAX_ENTRIES
         ):
             self._reset_cache()
         K = self._K
