@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from somedesk.channels.models import WebhookCounter
 from somedesk.channels.services import webhook_count
+from somedesk.lib.text import content_hash
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +104,11 @@ def raw_event_insert(platform: str, body: bytes) -> bool:
 
     connection = connections[RawEvent.objects.db]
     text = body.decode("utf-8", "surrogateescape")
-    digest = hashlib.sha256(body).hexdigest()
+    digest = content_hash(body)  # the dedupe key raw_event_store uses: the two paths must agree
     received = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection), ["webhook", platform, received, text, digest, RawEvent.Status.PENDING, ""])
+        cursor.execute(_insert_sql(connection), [RawEvent.Source.WEBHOOK, platform, received, text, digest,
+                                                 RawEvent.Status.PENDING, ""])
         return cursor.rowcount == 1
 
 
