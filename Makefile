@@ -10,7 +10,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-sqlite test-postgres install static models lint messages clean bench system-packages
+.PHONY: demo test test-sqlite test-postgres install static models evaluate lint messages clean bench system-packages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ test-postgres:
 
 models: $(VENV)/.installed
 	$(PY) scripts/train_models.py
+
+# quality of the shipped models on the two sets no model trains on (docs/triage.md, "Quality")
+SHARED_DIR ?= $(or $(SOMEDESK_SHARED),../shared)
+evaluate: $(VENV)/.installed
+	$(SOMEDESK) evaluate $(SHARED_DIR)/triage/dev.jsonl --worst 0
+	$(SOMEDESK) evaluate data/triage/holdout_strandheim.jsonl --worst 0
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench scripts
