@@ -132,6 +132,69 @@ def test_decide_accepts_post_and_channel_and_reports_versions():
     assert d["model_version"].startswith("triage-") and d["policy_version"]
 
 
+def test_post_flags_say_how_a_comment_relates_to_its_post():
+    from somedesk.triage.engine.features import analyse
+
+    post = "Biblioteket i Fjordvik har nye åpningstider: 08–22 alle dager fra 1. oktober."
+    flags = analyse("Det er ikke 08-22, biblioteket stenger kl 21 i helgene", post=post).flags
+    assert {"post_negates", "post_number_differs", "post_number_repeats", "post_overlap_hi"} <= flags
+
+    flags = analyse("Takk, flott!", post=post).flags
+    assert "post_overlap_0" in flags
+    assert not flags & {"post_negates", "post_number_differs", "post_number_repeats", "post_number_new"}
+
+    flags = analyse("Åpningstidene på biblioteket er fine, men parkeringen fungerer dårlig", post=post).flags
+    assert "post_overlap_lo" in flags and "post_negates" not in flags
+
+    assert not {f for f in analyse("Det er ikke 08-22", post=None).flags if f.startswith("post_")}
+    assert "post_number_new" in analyse("Ring 22 33 44 55", post="Velkommen til høsten").flags
+
+
+@pytest.mark.parametrize("name", ["long", "digits", "zero_width", "rtl", "html", "nested_tags", "emoji_only"])
+def test_bad_posts_never_crash_and_are_bounded(name):
+    t = time.perf_counter()
+    d = decide("Det er ikke sant at biblioteket stenger 21. mai", post=BAD[name])
+    check_consistent(d)
+    assert time.perf_counter() - t < 2.0
+    check_consistent(decide("Stemmer ikke", post=12345))  # not a string: read as no post
+
+
+def test_a_correction_shows_the_numbers_that_differ_from_the_post():
+    from somedesk.triage.engine import get_engine
+    from somedesk.triage.engine.features import numbers_not_in_post
+
+    cases = [
+        (
+            "Det er feil, svømmehallen åpner 1. mars og ikke 15. februar som dere skriver.",
+            "Svømmehallen åpner igjen 15. februar etter oppussingen.",
+            ["1"],
+        ),
+        (
+            "Det stemmer ikke. Festeavgiften er 300 kroner, vi fikk faktura i forrige uke.",
+            "Festeavgiften for graver er 250 kroner i året.",
+            ["300"],
+        ),
+        (
+            "Dere skriver at det er stengt til 20. juni, men skiltet sier 27. juni.",
+            "Veien er stengt til 20. juni på grunn av graving.",
+            ["27"],
+        ),
+    ]
+    corrections = 0
+    for text, post, numbers in cases:
+        spans = numbers_not_in_post(text, post)
+        assert [text[s:e] for s, e in spans] == numbers
+        d = decide(text, post=post)
+        found = [r for r in d["reasons"] if r["code"] == "post_numbers"]
+        if d["route"] == "correction":
+            corrections += 1
+            assert found and found[0]["spans"] == [list(sp) for sp in spans]
+        else:
+            assert not found, "numbers are shown only for a correction"
+    assert corrections >= 2
+    assert get_engine().models.vocab.get("f=post_number_differs") is not None  # the models read the flags
+
+
 def test_the_fast_scoring_path_equals_the_training_transform():
     from somedesk.triage.engine import get_engine
     from somedesk.triage.engine.features import analyse, features
@@ -145,8 +208,9 @@ def test_the_fast_scoring_path_equals_the_training_transform():
         "a",
         BAD["html"],
     ]
-    for t in texts:
-        a = analyse(t, eng.policy, eng.models.resources)
+    post = "Søk om plass innen 1. mars. Biblioteket åpner klokken 10."
+    for t, p in [(t, None) for t in texts] + [(t, post) for t in texts]:
+        a = analyse(t, eng.policy, eng.models.resources, post=p)
         slow, _ = eng.models.scores(features(a))
         fast, _ = eng.models.scores_for(a)
         for head in slow:

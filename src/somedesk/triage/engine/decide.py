@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from somedesk.lib.policy import load_policy
 
-from .features import Analysis, analyse
+from .features import Analysis, analyse, numbers_not_in_post
 from .model import Models
 from .policy import TriagePolicy, compile_policy
 
@@ -107,7 +107,10 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
     eng = engine or get_engine(policy)
     tp = eng.policy
     a: Analysis = analyse(
-        text if isinstance(text, str) else ("" if text is None else str(text)), tp, eng.models.resources
+        text if isinstance(text, str) else ("" if text is None else str(text)),
+        tp,
+        eng.models.resources,
+        post=post if isinstance(post, str) else None,
     )
     norm = a.norm
     reasons: list[dict] = []
@@ -266,6 +269,17 @@ def decide(text, post=None, channel=None, policy=None, engine: Engine | None = N
                 ),
                 _word_spans(a, words),
             )
+            if route == "correction" and "post_number_differs" in a.flags:
+                spans = numbers_not_in_post(norm.text, post)
+                add(
+                    "route",
+                    "rule",
+                    "post_numbers",
+                    "Kommentaren oppgir andre tall enn innlegget: "
+                    + ", ".join(f"«{norm.text[s:e]}»" for s, e in spans[:3])
+                    + ". Sjekk hva som er riktig før du svarer.",
+                    [list(norm.span(s, e)) for s, e in spans],
+                )
             spec = tp.routes.get(route, {})
             if spec.get("description"):
                 add(

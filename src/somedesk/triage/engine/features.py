@@ -86,8 +86,72 @@ _MASKS = {
 }
 
 
-def analyse(text: str | None, tpolicy=None, res: Resources | None = None) -> Analysis:
-    """Run every detector on ``text`` and build the masked text the models read."""
+POST_CHARS = 3000  # the post is read up to this many characters
+_NUMBER = re.compile(r"\d+")
+_NEGATION = frozenset({"ikke", "ikkje", "itj", "ikkj", "feil", "usant", "aldri", "nei"})
+_post_cache: dict[str, tuple[frozenset, frozenset]] = {}
+
+
+def _post_terms(post: str) -> tuple[frozenset, frozenset]:
+    """Content words (five letters or more) and numbers of a post; cached, as many comments share one."""
+    post = post[:POST_CHARS]
+    got = _post_cache.get(post)
+    if got is None:
+        low = normalise(post).text.lower()
+        got = (
+            frozenset(w for w in WORD_RE.findall(low) if len(w) >= 5),
+            frozenset(_NUMBER.findall(low)),
+        )
+        if len(_post_cache) >= 2048:
+            _post_cache.clear()
+        _post_cache[post] = got
+    return got
+
+
+def post_flags(words: list[str], text: str, post: str) -> set[str]:
+    """How a comment relates to the post it answers.
+
+    A `correction` answers the facts of the post: it repeats the post's words with a negation ("det er
+    ikke ...", "feil"), or gives other numbers (a date, a price, an opening hour) than the post does. The
+    models see these as flags; they learn from the training set's posts how much each counts.
+    """
+    post_words, post_numbers = _post_terms(post)
+    flags = set()
+    content = {w for w in words if len(w) >= 5}
+    shared = content & post_words
+    if not content or not shared:
+        flags.add("post_overlap_0")
+    else:
+        flags.add("post_overlap_" + ("hi" if len(shared) * 3 >= len(content) else "lo"))
+    if shared and not _NEGATION.isdisjoint(words):
+        flags.add("post_negates")
+    numbers = set(_NUMBER.findall(text)) if any(map(str.isdigit, text)) else ()
+    if numbers:
+        if not post_numbers:
+            flags.add("post_number_new")
+        else:
+            if not numbers <= post_numbers:
+                flags.add("post_number_differs")
+            if not post_numbers.isdisjoint(numbers):
+                flags.add("post_number_repeats")
+    return flags
+
+
+def numbers_not_in_post(text: str, post: str) -> list[tuple[int, int]]:
+    """Spans of the numbers in ``text`` that the post does not give (shown as evidence for a correction)."""
+    post_numbers = _post_terms(post)[1]
+    if not post_numbers:
+        return []
+    return [m.span() for m in _NUMBER.finditer(text[:MODEL_CHARS]) if m.group() not in post_numbers]
+
+
+def analyse(
+    text: str | None, tpolicy=None, res: Resources | None = None, post: str | None = None
+) -> Analysis:
+    """Run every detector on ``text`` and build the masked text the models read.
+
+    ``post`` is the text of the post the comment answers (None when unknown): it adds the ``post_*``
+    flags (see ``post_flags``)."""
     norm = normalise(text)
     t = norm.text
     a = Analysis(norm=norm)
@@ -205,6 +269,8 @@ def analyse(text: str | None, tpolicy=None, res: Resources | None = None) -> Ana
         f.add("many_excl")
     if sum(1 for w in filter(str.isupper, t.split()) if len(w) > 2) >= 2:
         f.add("shouting")
+    if post and isinstance(post, str):
+        f.update(post_flags(words, t[:MODEL_CHARS], post))
     return a
 
 
