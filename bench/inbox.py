@@ -37,7 +37,20 @@ VOCABULARY = (
     "skiløype lysløype dugnad frivillig korps 17mai jul påske kveld morgen helg mandag fredag"
 ).split()
 WEIGHTS = [1 / (rank + 1) ** 0.9 for rank in range(len(VOCABULARY))]
-FIRST = ["Kari", "Ola", "Ingrid", "Per", "Sigrid", "Lars", "Astrid", "Nils", "Marit", "Jon", "Solveig", "Eirik"]
+FIRST = [
+    "Kari",
+    "Ola",
+    "Ingrid",
+    "Per",
+    "Sigrid",
+    "Lars",
+    "Astrid",
+    "Nils",
+    "Marit",
+    "Jon",
+    "Solveig",
+    "Eirik",
+]
 LAST = ["Nordmann", "Hansen", "Johansen", "Olsen", "Larsen", "Berg", "Haugen", "Dahl", "Lie", "Moen", "Fjeld"]
 PAGE_ID = "104857600112233"
 
@@ -97,19 +110,36 @@ def load(n_comments: int, seed: int = 11):
     org = Organisation.objects.create(name="Fjordvik kommune", org_number="944117784")
     other = Organisation.objects.create(name="Nabovik kommune", org_number="974760673")
     channels = [
-        Channel.objects.create(organisation=org, platform="facebook", external_id=PAGE_ID, name="Fjordvik kommune"),
-        Channel.objects.create(organisation=org, platform="instagram", external_id="17841400123456789",
-                               name="fjordvikkommune"),
-        Channel.objects.create(organisation=other, platform="facebook", external_id="999000111", name="Nabovik"),
+        Channel.objects.create(
+            organisation=org, platform="facebook", external_id=PAGE_ID, name="Fjordvik kommune"
+        ),
+        Channel.objects.create(
+            organisation=org, platform="instagram", external_id="17841400123456789", name="fjordvikkommune"
+        ),
+        Channel.objects.create(
+            organisation=other, platform="facebook", external_id="999000111", name="Nabovik"
+        ),
     ]
-    user = user_create(username="siri", password="bench-passord-42", organisation=org, role="servicetorg",
-                       first_name="Siri", last_name="Servicetorg", job_title="Rådgiver")
+    user = user_create(
+        username="siri",
+        password="bench-passord-42",
+        organisation=org,
+        role="servicetorg",
+        first_name="Siri",
+        last_name="Servicetorg",
+        job_title="Rådgiver",
+    )
     end = datetime(2026, 11, 25, 12, tzinfo=UTC)
     n_posts = max(1, n_comments // 200)
-    posts = [Post(channel=channels[i % 3 if i % 10 == 0 else i % 2], external_id=f"{PAGE_ID}_{i}",
-                  text=" ".join(rng.choices(VOCABULARY, WEIGHTS, k=20)),
-                  created_time=end - timedelta(days=365) * ((n_posts - i) / n_posts))
-             for i in range(n_posts)]
+    posts = [
+        Post(
+            channel=channels[i % 3 if i % 10 == 0 else i % 2],
+            external_id=f"{PAGE_ID}_{i}",
+            text=" ".join(rng.choices(VOCABULARY, WEIGHTS, k=20)),
+            created_time=end - timedelta(days=365) * ((n_posts - i) / n_posts),
+        )
+        for i in range(n_posts)
+    ]
     Post.objects.bulk_create(posts, batch_size=2000)
     posts = list(Post.objects.order_by("id").values_list("id", "channel_id", "created_time"))
 
@@ -123,8 +153,14 @@ def load(n_comments: int, seed: int = 11):
     span = (end - posts[0][2]).total_seconds()
     now = when(end)
     states = ["visible"] * 95 + ["hidden"] * 4 + ["deleted"]
-    routes = (["none"] * 60 + ["service_question"] * 15 + ["light_case"] * 8 + ["formal_inquiry"] * 5
-              + ["political"] * 7 + ["correction"] * 5)
+    routes = (
+        ["none"] * 60
+        + ["service_question"] * 15
+        + ["light_case"] * 8
+        + ["formal_inquiry"] * 5
+        + ["political"] * 7
+        + ["correction"] * 5
+    )
     reasons = ["threat", "hate", "harassment", "shaming", "personal_data", "spam"]
     sentiments = ["positive"] * 25 + ["neutral"] * 45 + ["negative"] * 30
 
@@ -134,14 +170,23 @@ def load(n_comments: int, seed: int = 11):
             created = end - timedelta(seconds=span * (1 - i / n_comments)) + timedelta(seconds=rng.random())
             removed = rng.random() < 0.05
             values = {
-                "channel_id": channel_id, "post_id": post_id, "parent_id": None, "parent_external_id": "",
-                "external_id": f"c{i}", "author_external_id": f"u{rng.randint(1, 80_000)}",
-                "author_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "from_page": False,
+                "channel_id": channel_id,
+                "post_id": post_id,
+                "parent_id": None,
+                "parent_external_id": "",
+                "external_id": f"c{i}",
+                "author_external_id": f"u{rng.randint(1, 80_000)}",
+                "author_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                "from_page": False,
                 "text": " ".join(rng.choices(VOCABULARY, WEIGHTS, k=rng.randint(4, 30))),
-                "created_time": when(created), "updated_time": None, "platform_state": rng.choice(states),
-                "first_seen_at": now, "triage_moderation": "remove" if removed else "keep",
+                "created_time": when(created),
+                "updated_time": None,
+                "platform_state": rng.choice(states),
+                "first_seen_at": now,
+                "triage_moderation": "remove" if removed else "keep",
                 "triage_reason": rng.choice(reasons) if removed else "",
-                "triage_route": "none" if removed else rng.choice(routes), "triage_sentiment": rng.choice(sentiments),
+                "triage_route": "none" if removed else rng.choice(routes),
+                "triage_sentiment": rng.choice(sentiments),
                 "triage_reply": "",
             }
             yield tuple(values[f.attname] for f in fields)
@@ -191,8 +236,11 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file (printed) to inspect plans")
-    parser.add_argument("--reuse", help="time the pages on a SQLite file (or, with a PostgreSQL DATABASE_URL, "
-                                        "any value: bench_inbox) kept by an earlier --keep run")
+    parser.add_argument(
+        "--reuse",
+        help="time the pages on a SQLite file (or, with a PostgreSQL DATABASE_URL, "
+        "any value: bench_inbox) kept by an earlier --keep run",
+    )
     args = parser.parse_args()
     tmp, cleanup = setup_database(args)
     import django
@@ -224,22 +272,45 @@ def run(args) -> None:
         print(f"migrated in {time.perf_counter() - t0:.0f} s")
         t0 = time.perf_counter()
         user = load(args.comments)
-        print(f"{connection.vendor}: loaded {Comment.objects.count():,} comments in {time.perf_counter() - t0:.0f} s")
+        print(
+            f"{connection.vendor}: loaded {Comment.objects.count():,} comments in {time.perf_counter() - t0:.0f} s"
+        )
 
     from somedesk.inbox.selectors import encode_cursor
 
     deep = Comment.objects.order_by("-created_time", "-id")[int(args.comments * 0.9)]
     list_url = reverse("inbox:list")
     rng = random.Random(3)
-    searches = ["biblioteket", "brøyting", "eiendomsskatt klage", "kommunen", "ordføreren budsjett", "ferge",
-                "strøing glatt", "Hansen"]
+    searches = [
+        "biblioteket",
+        "brøyting",
+        "eiendomsskatt klage",
+        "kommunen",
+        "ordføreren budsjett",
+        "ferge",
+        "strøing glatt",
+        "Hansen",
+    ]
     pages = {
         "list": lambda: list_url,
-        "filtered": lambda: list_url + "?" + urlencode(
-            rng.choice([{"platform_state": "hidden"}, {"route": "political", "sentiment": "negative"},
+        "filtered": lambda: (
+            list_url
+            + "?"
+            + urlencode(
+                rng.choice(
+                    [
+                        {"platform_state": "hidden"},
+                        {"route": "political", "sentiment": "negative"},
                         {"moderation": "remove", "reason": "spam"},
-                        {"channel": deep.channel_id, "date_from": str(deep.created_time.date() - timedelta(days=7)),
-                         "date_to": str(deep.created_time.date())}])),
+                        {
+                            "channel": deep.channel_id,
+                            "date_from": str(deep.created_time.date() - timedelta(days=7)),
+                            "date_to": str(deep.created_time.date()),
+                        },
+                    ]
+                )
+            )
+        ),
         "deep_page": lambda: list_url + "?" + urlencode({"etter": encode_cursor(deep)}),
         "search": lambda: list_url + "?" + urlencode({"q": rng.choice(searches)}),
     }
@@ -269,10 +340,15 @@ def run(args) -> None:
             if i >= 3:  # the first requests warm the caches
                 timings.append(elapsed)
                 in_sql.append(sql_ms[0])
-        result[name] = {"p50_ms": round(statistics.median(timings), 1), "p95_ms": round(percentile(timings, 95), 1),
-                        "sql_p50_ms": round(statistics.median(in_sql), 1)}
-        print(f"{name:10s} p50 {result[name]['p50_ms']:7.1f} ms   p95 {result[name]['p95_ms']:7.1f} ms   "
-              f"(of which SQL p50 {result[name]['sql_p50_ms']:.1f} ms; n={len(timings)}, e.g. {make_url()})")
+        result[name] = {
+            "p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(percentile(timings, 95), 1),
+            "sql_p50_ms": round(statistics.median(in_sql), 1),
+        }
+        print(
+            f"{name:10s} p50 {result[name]['p50_ms']:7.1f} ms   p95 {result[name]['p95_ms']:7.1f} ms   "
+            f"(of which SQL p50 {result[name]['sql_p50_ms']:.1f} ms; n={len(timings)}, e.g. {make_url()})"
+        )
     result["load_average"] = round(os.getloadavg()[0], 1)
     result["cpus"] = os.cpu_count()
     result["database"] = connection.vendor

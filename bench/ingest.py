@@ -23,9 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 PAGE_ID = "104857600112233"
-WORDS = ("når åpner biblioteket igjen etter ferien takk for god informasjon hvorfor er veien stengt "
-         "kommunen må svare på dette brøytingen i går var elendig flott tiltak for barna i bygda kva tid "
-         "kjem bussen skolen svømmehallen søknad frist barnehage plass").split()
+WORDS = (
+    "når åpner biblioteket igjen etter ferien takk for god informasjon hvorfor er veien stengt "
+    "kommunen må svare på dette brøytingen i går var elendig flott tiltak for barna i bygda kva tid "
+    "kjem bussen skolen svømmehallen søknad frist barnehage plass"
+).split()
 
 
 def build_feed(path: Path, n_comments: int, per_post: int, seed: int = 7) -> int:
@@ -52,16 +54,24 @@ def build_feed(path: Path, n_comments: int, per_post: int, seed: int = 7) -> int
                 comments.append(item)
                 top = item
         made += count
-        posts.append({
-            "id": f"{PAGE_ID}_{post_no}",
-            "message": f"Innlegg {post_no} fra kommunen",
-            "created_time": post_time.strftime("%Y-%m-%dT%H:%M:%S+0000"),
-            "permalink_url": f"https://www.facebook.com/{PAGE_ID}/posts/{post_no}",
-            "from": {"id": PAGE_ID, "name": "Fjordvik kommune"},
-            "comments": {"data": comments, "paging": {"cursors": {"before": "b", "after": "a"}}},
-        })
-    path.write_text(json.dumps({"data": posts, "paging": {"cursors": {"before": "x", "after": "y"}}},
-                               ensure_ascii=False, indent=1), encoding="utf-8")
+        posts.append(
+            {
+                "id": f"{PAGE_ID}_{post_no}",
+                "message": f"Innlegg {post_no} fra kommunen",
+                "created_time": post_time.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+                "permalink_url": f"https://www.facebook.com/{PAGE_ID}/posts/{post_no}",
+                "from": {"id": PAGE_ID, "name": "Fjordvik kommune"},
+                "comments": {"data": comments, "paging": {"cursors": {"before": "b", "after": "a"}}},
+            }
+        )
+    path.write_text(
+        json.dumps(
+            {"data": posts, "paging": {"cursors": {"before": "x", "after": "y"}}},
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     return made
 
 
@@ -70,8 +80,11 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--per-post", type=int, default=200)
     parser.add_argument("--batch-size", type=int, default=5000)
-    parser.add_argument("--without-receivers", action="store_true",
-                        help="disconnect the comments_stored receivers (triage, desk): the inbox's own cost")
+    parser.add_argument(
+        "--without-receivers",
+        action="store_true",
+        help="disconnect the comments_stored receivers (triage, desk): the inbox's own cost",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="somedesk-bench-ingest-"))
@@ -100,7 +113,9 @@ def main() -> None:
     feed = tmp / "feed.json"
     t0 = time.perf_counter()
     n = build_feed(feed, args.comments, args.per_post)
-    print(f"built {feed} ({feed.stat().st_size / 1e6:.1f} MB, {n} comments) in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"built {feed} ({feed.stat().st_size / 1e6:.1f} MB, {n} comments) in {time.perf_counter() - t0:.1f} s"
+    )
     call_command("migrate", verbosity=0)
     Organisation.objects.create(name="Fjordvik kommune", org_number="944117784")
 
@@ -131,8 +146,12 @@ def main() -> None:
         ddl = source.execute("SELECT sql FROM sqlite_master WHERE name = 'inbox_comment'").fetchone()[0]
     # Same columns and types; the foreign keys point at tables the raw database does not have.
     ddl = ddl.replace('"inbox_comment"', '"raw_comment"', 1)
-    ddl = "".join(part.split(" REFERENCES ")[0] + ("," if part.rstrip().endswith(",") else "")
-                  if " REFERENCES " in part else part for part in _split_columns(ddl))
+    ddl = "".join(
+        part.split(" REFERENCES ")[0] + ("," if part.rstrip().endswith(",") else "")
+        if " REFERENCES " in part
+        else part
+        for part in _split_columns(ddl)
+    )
     placeholders = ", ".join("?" for _ in columns)
     raw_runs = []
     for attempt in range(3):  # the plain insert takes about a second: take the median of three
@@ -150,17 +169,31 @@ def main() -> None:
 
     comments_per_s = n / import_s
     raw_per_s = n / raw_s
-    print(f"somedesk import, storing: {n} comments in {import_s:.2f} s = {comments_per_s:,.0f} comments/s "
-          f"(re-import, a no-op: {reimport_s:.2f} s)")
+    print(
+        f"somedesk import, storing: {n} comments in {import_s:.2f} s = {comments_per_s:,.0f} comments/s "
+        f"(re-import, a no-op: {reimport_s:.2f} s)"
+    )
     settle_per_s = settled / settle_s if settle_s and settled else 0.0
-    print(f"somedesk import, triage and desk afterwards: {settled} comments in {settle_s:.2f} s "
-          f"= {settle_per_s:,.0f} comments/s")
-    print(f"sqlite3 executemany: {n} rows in {raw_s:.2f} s = {raw_per_s:,.0f} rows/s "
-          f"(median of {', '.join(f'{r:.2f}' for r in raw_runs)} s)")
-    print(json.dumps({"comments_per_s": round(comments_per_s), "raw_per_s": round(raw_per_s),
-                      "ratio": round(comments_per_s / raw_per_s, 3), "comments": n,
-                      "settle_per_s": round(settle_per_s),
-                      "receivers": not args.without_receivers}))
+    print(
+        f"somedesk import, triage and desk afterwards: {settled} comments in {settle_s:.2f} s "
+        f"= {settle_per_s:,.0f} comments/s"
+    )
+    print(
+        f"sqlite3 executemany: {n} rows in {raw_s:.2f} s = {raw_per_s:,.0f} rows/s "
+        f"(median of {', '.join(f'{r:.2f}' for r in raw_runs)} s)"
+    )
+    print(
+        json.dumps(
+            {
+                "comments_per_s": round(comments_per_s),
+                "raw_per_s": round(raw_per_s),
+                "ratio": round(comments_per_s / raw_per_s, 3),
+                "comments": n,
+                "settle_per_s": round(settle_per_s),
+                "receivers": not args.without_receivers,
+            }
+        )
+    )
 
 
 def _split_columns(ddl: str) -> list[str]:

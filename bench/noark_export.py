@@ -49,9 +49,13 @@ def _setup_django(workdir: Path) -> None:
 
 def _pdf(n: int) -> bytes:
     body = f"BT /F1 12 Tf 72 720 Td (somedesk bench document {n}) Tj ET".encode()
-    return (b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 1/Kids[3 0 R]>>endobj\n"
-            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>endobj\n"
-            + f"4 0 obj<</Length {len(body)}>>stream\n".encode() + body + b"\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    return (
+        b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 1/Kids[3 0 R]>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>endobj\n"
+        + f"4 0 obj<</Length {len(body)}>>stream\n".encode()
+        + body
+        + b"\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
 
 
 def generate(journalposts: int) -> None:
@@ -94,53 +98,115 @@ def generate(journalposts: int) -> None:
             sm = []
             for i in range(first, first + count):
                 when = start + timedelta(minutes=5 * i)
-                sm.append(Saksmappe(
-                    organisation=org, arkivdel=arkivdel, klasse=klasse, saksaar=2025, sakssekvensnummer=i + 1,
-                    tittel=f"Henvendelse på Facebook fra Innbygger {i}: søppeldunken ble ikke tømt",
-                    offentlig_tittel="Henvendelse på Facebook fra ******: søppeldunken ble ikke tømt",
-                    saksdato=local_date(when), administrativ_enhet="Servicetorget", saksansvarlig="Marte Lien",
-                    saksstatus="Avsluttet", route="light_case", opprettet_dato=when, opprettet_av="Marte Lien",
-                    avsluttet_dato=when + timedelta(days=1), avsluttet_av="Solveig Nygård",
-                    tilgangsrestriksjon="13", skjermingshjemmel="Offl. § 13 jf. fvl. § 13",
-                    skjerming_metadata="tittel"))
+                sm.append(
+                    Saksmappe(
+                        organisation=org,
+                        arkivdel=arkivdel,
+                        klasse=klasse,
+                        saksaar=2025,
+                        sakssekvensnummer=i + 1,
+                        tittel=f"Henvendelse på Facebook fra Innbygger {i}: søppeldunken ble ikke tømt",
+                        offentlig_tittel="Henvendelse på Facebook fra ******: søppeldunken ble ikke tømt",
+                        saksdato=local_date(when),
+                        administrativ_enhet="Servicetorget",
+                        saksansvarlig="Marte Lien",
+                        saksstatus="Avsluttet",
+                        route="light_case",
+                        opprettet_dato=when,
+                        opprettet_av="Marte Lien",
+                        avsluttet_dato=when + timedelta(days=1),
+                        avsluttet_av="Solveig Nygård",
+                        tilgangsrestriksjon="13",
+                        skjermingshjemmel="Offl. § 13 jf. fvl. § 13",
+                        skjerming_metadata="tittel",
+                    )
+                )
             sm = Saksmappe.objects.bulk_create(sm)
             jps = []
             for case in sm:
                 when = case.opprettet_dato
                 for n, kind in ((1, "Inngående dokument"), (2, "Utgående dokument")):
                     seq_jp += 1
-                    jps.append(Journalpost(
-                        organisation=org, saksmappe=case, journalaar=2025, journalsekvensnummer=seq_jp,
-                        journalpostnummer=n, journalposttype=kind, journalstatus="Arkivert",
-                        journaldato=local_date(when), dokumentets_dato=local_date(when),
-                        mottatt_dato=when if n == 1 else None, sendt_dato=when if n == 2 else None,
-                        tittel=f"{'Kommentar fra' if n == 1 else 'Svar til'} Innbygger {case.sakssekvensnummer}",
-                        offentlig_tittel=f"{'Kommentar fra' if n == 1 else 'Svar til'} ******",
-                        saksbehandler="Marte Lien", administrativ_enhet="Servicetorget", opprettet_dato=when,
-                        opprettet_av="Marte Lien", arkivert_dato=when + timedelta(days=1), arkivert_av="Solveig Nygård",
-                        tilgangsrestriksjon="13", skjermingshjemmel="Offl. § 13 jf. fvl. § 13",
-                        skjerming_metadata="korrespondansepartNavn tittel"))
+                    jps.append(
+                        Journalpost(
+                            organisation=org,
+                            saksmappe=case,
+                            journalaar=2025,
+                            journalsekvensnummer=seq_jp,
+                            journalpostnummer=n,
+                            journalposttype=kind,
+                            journalstatus="Arkivert",
+                            journaldato=local_date(when),
+                            dokumentets_dato=local_date(when),
+                            mottatt_dato=when if n == 1 else None,
+                            sendt_dato=when if n == 2 else None,
+                            tittel=f"{'Kommentar fra' if n == 1 else 'Svar til'} Innbygger {case.sakssekvensnummer}",
+                            offentlig_tittel=f"{'Kommentar fra' if n == 1 else 'Svar til'} ******",
+                            saksbehandler="Marte Lien",
+                            administrativ_enhet="Servicetorget",
+                            opprettet_dato=when,
+                            opprettet_av="Marte Lien",
+                            arkivert_dato=when + timedelta(days=1),
+                            arkivert_av="Solveig Nygård",
+                            tilgangsrestriksjon="13",
+                            skjermingshjemmel="Offl. § 13 jf. fvl. § 13",
+                            skjerming_metadata="korrespondansepartNavn tittel",
+                        )
+                    )
             jps = Journalpost.objects.bulk_create(jps)
             parts, besk, endr = [], [], []
             for jp in jps:
-                parts.append(Korrespondansepart(journalpost=jp, korrespondanseparttype="Avsender"
-                                                if jp.journalpostnummer == 1 else "Mottaker",
-                                                korrespondansepart_navn=f"Innbygger {jp.saksmappe.sakssekvensnummer}"))
-                parts.append(Korrespondansepart(journalpost=jp, korrespondanseparttype="Intern mottaker"
-                                                if jp.journalpostnummer == 1 else "Intern avsender",
-                                                korrespondansepart_navn="Servicetorget",
-                                                administrativ_enhet="Servicetorget", saksbehandler="Marte Lien"))
-                besk.append(Dokumentbeskrivelse(journalpost=jp, tittel=jp.tittel, opprettet_dato=jp.opprettet_dato,
-                                                opprettet_av="Marte Lien", tilknyttet_dato=jp.opprettet_dato,
-                                                tilknyttet_av="Marte Lien"))
-                endr.append(Endring(organisation=org, referanse_arkivenhet=jp.system_id,
-                                    referanse_metadata="journalstatus", endret_dato=jp.arkivert_dato,
-                                    endret_av="Solveig Nygård", tidligere_verdi="Journalført", ny_verdi="Arkivert"))
+                parts.append(
+                    Korrespondansepart(
+                        journalpost=jp,
+                        korrespondanseparttype="Avsender" if jp.journalpostnummer == 1 else "Mottaker",
+                        korrespondansepart_navn=f"Innbygger {jp.saksmappe.sakssekvensnummer}",
+                    )
+                )
+                parts.append(
+                    Korrespondansepart(
+                        journalpost=jp,
+                        korrespondanseparttype="Intern mottaker"
+                        if jp.journalpostnummer == 1
+                        else "Intern avsender",
+                        korrespondansepart_navn="Servicetorget",
+                        administrativ_enhet="Servicetorget",
+                        saksbehandler="Marte Lien",
+                    )
+                )
+                besk.append(
+                    Dokumentbeskrivelse(
+                        journalpost=jp,
+                        tittel=jp.tittel,
+                        opprettet_dato=jp.opprettet_dato,
+                        opprettet_av="Marte Lien",
+                        tilknyttet_dato=jp.opprettet_dato,
+                        tilknyttet_av="Marte Lien",
+                    )
+                )
+                endr.append(
+                    Endring(
+                        organisation=org,
+                        referanse_arkivenhet=jp.system_id,
+                        referanse_metadata="journalstatus",
+                        endret_dato=jp.arkivert_dato,
+                        endret_av="Solveig Nygård",
+                        tidligere_verdi="Journalført",
+                        ny_verdi="Arkivert",
+                    )
+                )
             for case in sm:
-                endr.append(Endring(organisation=org, referanse_arkivenhet=case.system_id,
-                                    referanse_metadata="saksstatus", endret_dato=case.avsluttet_dato,
-                                    endret_av="Solveig Nygård", tidligere_verdi="Under behandling",
-                                    ny_verdi="Avsluttet"))
+                endr.append(
+                    Endring(
+                        organisation=org,
+                        referanse_arkivenhet=case.system_id,
+                        referanse_metadata="saksstatus",
+                        endret_dato=case.avsluttet_dato,
+                        endret_av="Solveig Nygård",
+                        tidligere_verdi="Under behandling",
+                        ny_verdi="Avsluttet",
+                    )
+                )
             Korrespondansepart.objects.bulk_create(parts)
             besk = Dokumentbeskrivelse.objects.bulk_create(besk)
             Endring.objects.bulk_create(endr)
@@ -151,14 +217,24 @@ def generate(journalposts: int) -> None:
                 data = _pdf(db.journalpost.journalsekvensnummer)
                 rel = f"records/{org.pk}/2025/{uuid.uuid4()}.pdf"
                 (media / rel).write_bytes(data)
-                objs.append(Dokumentobjekt(dokumentbeskrivelse=db, fil=rel, filnavn=f"{db.pk}.pdf",
-                                           filstoerrelse=len(data), sjekksum=hashlib.sha256(data).hexdigest(),
-                                           opprettet_dato=db.opprettet_dato, opprettet_av="Marte Lien"))
+                objs.append(
+                    Dokumentobjekt(
+                        dokumentbeskrivelse=db,
+                        fil=rel,
+                        filnavn=f"{db.pk}.pdf",
+                        filstoerrelse=len(data),
+                        sjekksum=hashlib.sha256(data).hexdigest(),
+                        opprettet_dato=db.opprettet_dato,
+                        opprettet_av="Marte Lien",
+                    )
+                )
             Dokumentobjekt.objects.bulk_create(objs)
-    SequenceCounter.objects.update_or_create(organisation=org, series="sak", year=2025,
-                                             defaults={"last_value": cases})
-    SequenceCounter.objects.update_or_create(organisation=org, series="journal", year=2025,
-                                             defaults={"last_value": seq_jp})
+    SequenceCounter.objects.update_or_create(
+        organisation=org, series="sak", year=2025, defaults={"last_value": cases}
+    )
+    SequenceCounter.objects.update_or_create(
+        organisation=org, series="journal", year=2025, defaults={"last_value": seq_jp}
+    )
 
 
 def run_export(workdir: Path, out: Path) -> dict:
@@ -174,10 +250,16 @@ def run_export(workdir: Path, out: Path) -> dict:
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak = usage.ru_maxrss / 1024
-    return {"journalposts": result.registreringer, "seconds": round(seconds, 1), "peak_rss_mb": round(peak, 1),
-            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1), "phases": result.timings,
-            "mapper": result.mapper, "dokumentfiler": result.dokumentfiler,
-            "arkivstruktur_mb": round((out / "arkivstruktur.xml").stat().st_size / 1e6, 1)}
+    return {
+        "journalposts": result.registreringer,
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": round(peak, 1),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        "phases": result.timings,
+        "mapper": result.mapper,
+        "dokumentfiler": result.dokumentfiler,
+        "arkivstruktur_mb": round((out / "arkivstruktur.xml").stat().st_size / 1e6, 1),
+    }
 
 
 def bench(journalposts: int, keep: bool = False) -> dict:
@@ -185,11 +267,19 @@ def bench(journalposts: int, keep: bool = False) -> dict:
     try:
         env = dict(os.environ)
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, __file__, "--child-generate", str(journalposts), "--workdir", str(workdir)],
-                       check=True, env=env)
+        subprocess.run(
+            [sys.executable, __file__, "--child-generate", str(journalposts), "--workdir", str(workdir)],
+            check=True,
+            env=env,
+        )
         generated = time.perf_counter() - t0
-        proc = subprocess.run([sys.executable, __file__, "--child-export", "--workdir", str(workdir)],
-                              check=True, env=env, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child-export", "--workdir", str(workdir)],
+            check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         result = json.loads(proc.stdout.strip().splitlines()[-1])
         result["generate_seconds"] = round(generated, 1)
         return result

@@ -50,10 +50,21 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()
     py = sys.executable
-    base = {**os.environ, "HUEY_IMMEDIATE": "false", "HUEY_REDIS_URL": "", "SOMEDESK_TESTING": "false",
-            "META_APP_SECRET": SECRET, "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT / "src"), "DEBUG": "false",
-            "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
-            "DB_CONN_MAX_AGE": "60", "SQLITE_CONN_MAX_AGE": "60"}
+    base = {
+        **os.environ,
+        "HUEY_IMMEDIATE": "false",
+        "HUEY_REDIS_URL": "",
+        "SOMEDESK_TESTING": "false",
+        "META_APP_SECRET": SECRET,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT / "src"),
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DB_CONN_MAX_AGE": "60",
+        "SQLITE_CONN_MAX_AGE": "60",
+    }
     out = {"db": args.db}
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhook-costs-"))
@@ -63,8 +74,23 @@ def main() -> None:
     try:
         subprocess.run([py, "-m", "somedesk", "migrate", "-v", "0"], env=env, check=True)
         port = free_port()
-        web = subprocess.Popen([py, "-m", "somedesk", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                                "--threads", "4"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        web = subprocess.Popen(
+            [
+                py,
+                "-m",
+                "somedesk",
+                "serve",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until_serving(port)
         # As bench/webhooks.py sends: bodies signed beforehand, one persistent http.client connection.
         now = int(time.time())
@@ -73,8 +99,12 @@ def main() -> None:
 
         def post(n):
             body, sig = bodies[n]
-            client.request("POST", "/webhooks/facebook/", body, {"X-Hub-Signature-256": sig,
-                                                                 "Content-Type": "application/json"})
+            client.request(
+                "POST",
+                "/webhooks/facebook/",
+                body,
+                {"X-Hub-Signature-256": sig, "Content-Type": "application/json"},
+            )
             response = client.getresponse()
             response.read()
             assert response.status == 200
@@ -99,11 +129,14 @@ def main() -> None:
         env = {**base, "DATABASE_URL": db.url, "SOMEDESK_VAR_DIR": str(tmp)}
         try:
             subprocess.run([py, "-m", "somedesk", "migrate", "-v", "0"], env=env, check=True)
-            prelude = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); from webhooks import event as _e;"
-                       "event = lambda n: _e(n, 1795000000 + n).decode()\n")
+            prelude = (
+                f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); from webhooks import event as _e;"
+                "event = lambda n: _e(n, 1795000000 + n).decode()\n"
+            )
             code = prelude + DRAIN % {"page": PAGE_ID}
-            result = subprocess.run([py, "-c", code, mode, str(args.events)], env=env, check=True,
-                                    capture_output=True, text=True)
+            result = subprocess.run(
+                [py, "-c", code, mode, str(args.events)], env=env, check=True, capture_output=True, text=True
+            )
             data = json.loads(result.stdout.strip().splitlines()[-1])
             key = mode.replace("-", "_")
             out[f"apply_{key}_wall_ms"] = round(data["wall_ms"], 2)

@@ -51,7 +51,9 @@ def wait_until_serving(port: int, seconds: float = 30) -> None:
     while True:
         try:
             probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            probe.request("GET", "/webhooks/facebook/?hub.mode=subscribe&hub.verify_token=bench&hub.challenge=1")
+            probe.request(
+                "GET", "/webhooks/facebook/?hub.mode=subscribe&hub.verify_token=bench&hub.challenge=1"
+            )
             probe.getresponse().read()
             probe.close()
             return
@@ -141,12 +143,20 @@ def sign(body: bytes) -> str:
 def event(n: int, now: int) -> bytes:
     value = {
         "from": {"id": f"u{n % 5000}", "name": f"Innbygger {n % 5000}"},
-        "post_id": f"{PAGE_ID}_{1000 + n % 40}", "comment_id": f"{1000 + n % 40}_{900000 + n}",
-        "created_time": now, "item": "comment", "parent_id": f"{PAGE_ID}_{1000 + n % 40}", "verb": "add",
+        "post_id": f"{PAGE_ID}_{1000 + n % 40}",
+        "comment_id": f"{1000 + n % 40}_{900000 + n}",
+        "created_time": now,
+        "item": "comment",
+        "parent_id": f"{PAGE_ID}_{1000 + n % 40}",
+        "verb": "add",
         "message": f"Bench-kommentar {n}: når kommer brøytebilen til Fjordvik?",
     }
-    return json.dumps({"object": "page", "entry": [{"id": PAGE_ID, "time": now,
-                                                    "changes": [{"field": "feed", "value": value}]}]}).encode()
+    return json.dumps(
+        {
+            "object": "page",
+            "entry": [{"id": PAGE_ID, "time": now, "changes": [{"field": "feed", "value": value}]}],
+        }
+    ).encode()
 
 
 def main() -> None:
@@ -156,45 +166,96 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--senders", type=int, default=16,
-                        help="client threads, each with one persistent HTTP/1.1 connection")
-    parser.add_argument("--worker-arg", action="append", default=[],
-                        help="extra argument for `somedesk worker` (repeatable), e.g. --worker-arg=--follow-gather=0.1")
+    parser.add_argument(
+        "--senders", type=int, default=16, help="client threads, each with one persistent HTTP/1.1 connection"
+    )
+    parser.add_argument(
+        "--worker-arg",
+        action="append",
+        default=[],
+        help="extra argument for `somedesk worker` (repeatable), e.g. --worker-arg=--follow-gather=0.1",
+    )
     parser.add_argument("--drain-timeout", type=float, default=60)
-    parser.add_argument("--channels-only", action="store_true",
-                        help="diagnostic: the worker runs without other apps' comments_stored receivers "
-                             "(triage, moderation, replies), measuring the channels path alone")
+    parser.add_argument(
+        "--channels-only",
+        action="store_true",
+        help="diagnostic: the worker runs without other apps' comments_stored receivers "
+        "(triage, moderation, replies), measuring the channels path alone",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
     db = Database(args.db, tmp)
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": db.url, "SOMEDESK_VAR_DIR": str(tmp), "HUEY_IMMEDIATE": "false",
-           "HUEY_REDIS_URL": "", "SOMEDESK_TESTING": "false", "META_APP_SECRET": SECRET,
-           "META_VERIFY_TOKEN": "bench", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT / "src"),
-           # production-like: no debug cursor, persistent connections (also for SQLite)
-           "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
-           "SECURE_SSL_REDIRECT": "false", "DB_CONN_MAX_AGE": "60", "SQLITE_CONN_MAX_AGE": "60"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": db.url,
+        "SOMEDESK_VAR_DIR": str(tmp),
+        "HUEY_IMMEDIATE": "false",
+        "HUEY_REDIS_URL": "",
+        "SOMEDESK_TESTING": "false",
+        "META_APP_SECRET": SECRET,
+        "META_VERIFY_TOKEN": "bench",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT / "src"),
+        # production-like: no debug cursor, persistent connections (also for SQLite)
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DB_CONN_MAX_AGE": "60",
+        "SQLITE_CONN_MAX_AGE": "60",
+    }
     py = sys.executable
     procs: list[subprocess.Popen] = []
     try:
         subprocess.run([py, "-m", "somedesk", "migrate", "-v", "0"], env=env, check=True)
-        subprocess.run([py, "-c", (
-            "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','somedesk.settings');django.setup();"
-            "from somedesk.inbox.models import Organisation, Channel;"
-            "o=Organisation.objects.create(name='Fjordvik kommune', org_number='944117784');"
-            f"Channel.objects.create(organisation=o, platform='facebook', external_id='{PAGE_ID}', name='Fjordvik')")],
-            env=env, check=True)
+        subprocess.run(
+            [
+                py,
+                "-c",
+                (
+                    "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','somedesk.settings');django.setup();"
+                    "from somedesk.inbox.models import Organisation, Channel;"
+                    "o=Organisation.objects.create(name='Fjordvik kommune', org_number='944117784');"
+                    f"Channel.objects.create(organisation=o, platform='facebook', external_id='{PAGE_ID}', name='Fjordvik')"
+                ),
+            ],
+            env=env,
+            check=True,
+        )
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-        procs.append(subprocess.Popen([py, "-m", "somedesk", "serve", "--bind", f"127.0.0.1:{port}",
-                                       "--workers", str(args.web_workers), "--threads", str(args.threads)], env=env, **quiet))
+        procs.append(
+            subprocess.Popen(
+                [
+                    py,
+                    "-m",
+                    "somedesk",
+                    "serve",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(args.web_workers),
+                    "--threads",
+                    str(args.threads),
+                ],
+                env=env,
+                **quiet,
+            )
+        )
         if args.channels_only:
-            worker = [py, "-c", (
-                "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','somedesk.settings');django.setup();"
-                "from somedesk.inbox.signals import comments_stored;comments_stored.receivers.clear();"
-                "comments_stored.sender_receivers_cache.clear();"
-                "import sys;from django.core.management import call_command;"
-                "call_command('worker', '--workers', '2', *sys.argv[1:])"), *args.worker_arg]
+            worker = [
+                py,
+                "-c",
+                (
+                    "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','somedesk.settings');django.setup();"
+                    "from somedesk.inbox.signals import comments_stored;comments_stored.receivers.clear();"
+                    "comments_stored.sender_receivers_cache.clear();"
+                    "import sys;from django.core.management import call_command;"
+                    "call_command('worker', '--workers', '2', *sys.argv[1:])"
+                ),
+                *args.worker_arg,
+            ]
         else:
             worker = [py, "-m", "somedesk", "worker", "--workers", "2", *args.worker_arg]
         procs.append(subprocess.Popen(worker, env=env, **quiet))
@@ -206,8 +267,12 @@ def main() -> None:
         warmup = 40
         for n in range(WARMUP_FIRST, WARMUP_FIRST + warmup):
             body = event(n, int(time.time()))
-            warm.request("POST", "/webhooks/facebook/", body, {"X-Hub-Signature-256": sign(body),
-                                                               "Content-Type": "application/json"})
+            warm.request(
+                "POST",
+                "/webhooks/facebook/",
+                body,
+                {"X-Hub-Signature-256": sign(body), "Content-Type": "application/json"},
+            )
             response = warm.getresponse()
             response.read()
             if response.will_close:
@@ -215,7 +280,10 @@ def main() -> None:
         warm.close()
         check = db.connect()
         deadline = time.monotonic() + 60
-        while check.execute("SELECT count(*) FROM inbox_rawevent WHERE status = 'applied'").fetchone()[0] < warmup:
+        while (
+            check.execute("SELECT count(*) FROM inbox_rawevent WHERE status = 'applied'").fetchone()[0]
+            < warmup
+        ):
             if time.monotonic() > deadline:
                 raise SystemExit("the warm-up events were not applied within 60 s")
             time.sleep(0.05)
@@ -238,7 +306,9 @@ def main() -> None:
 
         def watch():
             con = db.connect()
-            last = con.execute("SELECT coalesce(max(id), 0) FROM inbox_comment").fetchone()[0]  # after the warm-up
+            last = con.execute("SELECT coalesce(max(id), 0) FROM inbox_comment").fetchone()[
+                0
+            ]  # after the warm-up
             sql = "SELECT id, external_id FROM inbox_comment WHERE id > %s ORDER BY id"
             sql = sql.replace("%s", "?") if db.kind == "sqlite" else sql
             while not stop.is_set():
@@ -266,8 +336,11 @@ def main() -> None:
                 delay = start + n / args.rate - time.perf_counter()
                 if delay > 0:
                     time.sleep(delay)
-                headers = {"X-Hub-Signature-256": signature, "Content-Type": "application/json",
-                           "Content-Length": str(len(body))}
+                headers = {
+                    "X-Hub-Signature-256": signature,
+                    "Content-Type": "application/json",
+                    "Content-Length": str(len(body)),
+                }
                 sent_at[ext] = began = time.perf_counter()
                 status = 0
                 for _attempt in range(2):  # a keep-alive connection the server closed: once more on a new one
@@ -311,42 +384,79 @@ def main() -> None:
         stop.set()
         watcher.join(5)
         con = db.connect()
-        stored = con.execute("SELECT count(*) FROM inbox_rawevent WHERE source = 'webhook'").fetchone()[0] - warmup
-        unapplied = con.execute("SELECT count(*) FROM inbox_rawevent WHERE source = 'webhook' "
-                                "AND status <> 'applied'").fetchone()[0]
+        stored = (
+            con.execute("SELECT count(*) FROM inbox_rawevent WHERE source = 'webhook'").fetchone()[0] - warmup
+        )
+        unapplied = con.execute(
+            "SELECT count(*) FROM inbox_rawevent WHERE source = 'webhook' AND status <> 'applied'"
+        ).fetchone()[0]
         # Where the time went: stored (received_at, set by the web process) -> applied (applied_at, set
         # in the worker's drain transaction, just before its commit).
-        span = ("(julianday(applied_at) - julianday(received_at)) * 86400000.0" if db.kind == "sqlite"
-                else "EXTRACT(EPOCH FROM applied_at - received_at) * 1000")
-        waits = [float(row[0]) for row in con.execute(
-            f"SELECT {span} FROM inbox_rawevent WHERE source = 'webhook' AND applied_at IS NOT NULL").fetchall()]
+        span = (
+            "(julianday(applied_at) - julianday(received_at)) * 86400000.0"
+            if db.kind == "sqlite"
+            else "EXTRACT(EPOCH FROM applied_at - received_at) * 1000"
+        )
+        waits = [
+            float(row[0])
+            for row in con.execute(
+                f"SELECT {span} FROM inbox_rawevent WHERE source = 'webhook' AND applied_at IS NOT NULL"
+            ).fetchall()
+        ]
         con.close()
         latencies = [(seen_at[k] - sent_at[k]) * 1000 for k in sent_at if k in seen_at]
         lost = total - len([k for k in sent_at if k in seen_at])
         loadavg = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-        print(f"database: {args.db}{' (channels only)' if args.channels_only else ''}; rate {args.rate}/s for "
-              f"{args.seconds}s; sending took {send_seconds:.1f}s; client CPU {client_cpu:.1f} s "
-              f"({client_cpu / total * 1000:.2f} ms per event, watcher included); load average {loadavg}")
-        print(f"lost = sent but not in the inbox {args.drain_timeout:.0f} s after the last send "
-              f"(stored events still waiting to be applied then: {unapplied})")
-        print(f"HTTP statuses: {statuses}; answer time p50 {percentile(answered, 50):.1f} ms, "
-              f"p99 {percentile(answered, 99):.1f} ms")
-        print(f"stored -> applied (database clock): p50 {percentile(waits, 50):.1f} ms, "
-              f"p99 {percentile(waits, 99):.1f} ms; CPU during sending: web {web_cpu:.1f} s, "
-              f"worker {worker_cpu:.1f} s, postgres {pg_cpu:.1f} s; the whole machine was "
-              f"{machine_busy * 100:.0f} % busy ({os.cpu_count()} CPUs, other users' processes included)")
-        print(f"p50 {percentile(latencies, 50):.1f} ms, p90 {percentile(latencies, 90):.1f} ms, "
-              f"p99 {percentile(latencies, 99):.1f} ms, max {max(latencies):.1f} ms")
-        print(json.dumps({"db": args.db, "channels_only": args.channels_only, "rate": args.rate,
-                          "seconds": args.seconds, "send_seconds": round(send_seconds, 2), "sent": total,
-                          "stored": stored, "lost": lost, "p50_ms": round(percentile(latencies, 50), 1),
-                          "p99_ms": round(percentile(latencies, 99), 1), "max_ms": round(max(latencies), 1),
-                          "http_200": statuses.get(200, 0),
-                          "answer_p99_ms": round(percentile(answered, 99), 1),
-                          "unapplied_at_end": unapplied, "client_cpu_s": round(client_cpu, 2),
-                          "web_cpu_s": round(web_cpu, 2), "worker_cpu_s": round(worker_cpu, 2),
-                          "postgres_cpu_s": round(pg_cpu, 2), "machine_busy": round(machine_busy, 2),
-                          "applied_p99_ms": round(percentile(waits, 99), 1), "loadavg": loadavg}))
+        print(
+            f"database: {args.db}{' (channels only)' if args.channels_only else ''}; rate {args.rate}/s for "
+            f"{args.seconds}s; sending took {send_seconds:.1f}s; client CPU {client_cpu:.1f} s "
+            f"({client_cpu / total * 1000:.2f} ms per event, watcher included); load average {loadavg}"
+        )
+        print(
+            f"lost = sent but not in the inbox {args.drain_timeout:.0f} s after the last send "
+            f"(stored events still waiting to be applied then: {unapplied})"
+        )
+        print(
+            f"HTTP statuses: {statuses}; answer time p50 {percentile(answered, 50):.1f} ms, "
+            f"p99 {percentile(answered, 99):.1f} ms"
+        )
+        print(
+            f"stored -> applied (database clock): p50 {percentile(waits, 50):.1f} ms, "
+            f"p99 {percentile(waits, 99):.1f} ms; CPU during sending: web {web_cpu:.1f} s, "
+            f"worker {worker_cpu:.1f} s, postgres {pg_cpu:.1f} s; the whole machine was "
+            f"{machine_busy * 100:.0f} % busy ({os.cpu_count()} CPUs, other users' processes included)"
+        )
+        print(
+            f"p50 {percentile(latencies, 50):.1f} ms, p90 {percentile(latencies, 90):.1f} ms, "
+            f"p99 {percentile(latencies, 99):.1f} ms, max {max(latencies):.1f} ms"
+        )
+        print(
+            json.dumps(
+                {
+                    "db": args.db,
+                    "channels_only": args.channels_only,
+                    "rate": args.rate,
+                    "seconds": args.seconds,
+                    "send_seconds": round(send_seconds, 2),
+                    "sent": total,
+                    "stored": stored,
+                    "lost": lost,
+                    "p50_ms": round(percentile(latencies, 50), 1),
+                    "p99_ms": round(percentile(latencies, 99), 1),
+                    "max_ms": round(max(latencies), 1),
+                    "http_200": statuses.get(200, 0),
+                    "answer_p99_ms": round(percentile(answered, 99), 1),
+                    "unapplied_at_end": unapplied,
+                    "client_cpu_s": round(client_cpu, 2),
+                    "web_cpu_s": round(web_cpu, 2),
+                    "worker_cpu_s": round(worker_cpu, 2),
+                    "postgres_cpu_s": round(pg_cpu, 2),
+                    "machine_busy": round(machine_busy, 2),
+                    "applied_p99_ms": round(percentile(waits, 99), 1),
+                    "loadavg": loadavg,
+                }
+            )
+        )
     finally:
         for proc in procs:
             if proc.poll() is None:

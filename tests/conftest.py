@@ -15,8 +15,9 @@ PASSWORD = "korrekt-hest-batteri-42"
 def org(db):
     from somedesk.inbox.models import Organisation
 
-    return Organisation.objects.create(name="Fjordvik kommune", org_number="944117784",
-                                       website="https://www.fjordvik.kommune.no")
+    return Organisation.objects.create(
+        name="Fjordvik kommune", org_number="944117784", website="https://www.fjordvik.kommune.no"
+    )
 
 
 @pytest.fixture
@@ -30,24 +31,27 @@ def other_org(db):
 def facebook(org):
     from somedesk.inbox.models import Channel
 
-    return Channel.objects.create(organisation=org, platform="facebook", external_id="104857600112233",
-                                  name="Fjordvik kommune")
+    return Channel.objects.create(
+        organisation=org, platform="facebook", external_id="104857600112233", name="Fjordvik kommune"
+    )
 
 
 @pytest.fixture
 def instagram(org):
     from somedesk.inbox.models import Channel
 
-    return Channel.objects.create(organisation=org, platform="instagram", external_id="17841400123456789",
-                                  name="fjordvikkommune")
+    return Channel.objects.create(
+        organisation=org, platform="instagram", external_id="17841400123456789", name="fjordvikkommune"
+    )
 
 
 @pytest.fixture
 def other_channel(other_org):
     from somedesk.inbox.models import Channel
 
-    return Channel.objects.create(organisation=other_org, platform="facebook", external_id="999000111",
-                                  name="Nabovik kommune")
+    return Channel.objects.create(
+        organisation=other_org, platform="facebook", external_id="999000111", name="Nabovik kommune"
+    )
 
 
 def _make_user(org, username, role, **extra):
@@ -58,20 +62,34 @@ def _make_user(org, username, role, **extra):
 
 @pytest.fixture
 def servicetorg(org):
-    return _make_user(org, "siri", "servicetorg", first_name="Siri", last_name="Servicetorg",
-                      job_title="Rådgiver servicetorget")
+    return _make_user(
+        org,
+        "siri",
+        "servicetorg",
+        first_name="Siri",
+        last_name="Servicetorg",
+        job_title="Rådgiver servicetorget",
+    )
 
 
 @pytest.fixture
 def redaktor(org):
-    return _make_user(org, "rune", "redaktor", first_name="Rune", last_name="Redaktør",
-                      job_title="Kommunikasjonsrådgiver")
+    return _make_user(
+        org, "rune", "redaktor", first_name="Rune", last_name="Redaktør", job_title="Kommunikasjonsrådgiver"
+    )
 
 
 @pytest.fixture
 def fagperson(org):
-    return _make_user(org, "frida", "fagperson", first_name="Frida", last_name="Fjeld",
-                      job_title="Enhetsleder", unit="Teknisk drift")
+    return _make_user(
+        org,
+        "frida",
+        "fagperson",
+        first_name="Frida",
+        last_name="Fjeld",
+        job_title="Enhetsleder",
+        unit="Teknisk drift",
+    )
 
 
 @pytest.fixture
@@ -86,14 +104,20 @@ def leder(org):
 
 @pytest.fixture
 def outsider(other_org):
-    return _make_user(other_org, "otto", "servicetorg", first_name="Otto", last_name="Utenfor",
-                      job_title="Rådgiver")
+    return _make_user(
+        other_org, "otto", "servicetorg", first_name="Otto", last_name="Utenfor", job_title="Rådgiver"
+    )
 
 
 @pytest.fixture
 def users(servicetorg, redaktor, fagperson, arkivar, leder):
-    return {"servicetorg": servicetorg, "redaktor": redaktor, "fagperson": fagperson, "arkivar": arkivar,
-            "leder": leder}
+    return {
+        "servicetorg": servicetorg,
+        "redaktor": redaktor,
+        "fagperson": fagperson,
+        "arkivar": arkivar,
+        "leder": leder,
+    }
 
 
 def at(day: int, hour: int = 12, minute: int = 0) -> datetime:

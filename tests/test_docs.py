@@ -12,8 +12,9 @@ INTERNAL_SETTINGS = {"SOMEDESK_TESTING", "SOMEDESK_TEST_SQLITE"}  # used by the 
 
 
 def test_every_somedesk_command_is_in_the_readme():
-    commands = sorted(p.stem for p in (ROOT / "src" / "somedesk").glob("*/management/commands/*.py")
-                      if p.stem != "__init__")
+    commands = sorted(
+        p.stem for p in (ROOT / "src" / "somedesk").glob("*/management/commands/*.py") if p.stem != "__init__"
+    )
     assert commands, "no management commands found"
     missing = [c for c in commands if f"somedesk {c}" not in README]
     assert not missing, f"commands without a README entry: {missing}"

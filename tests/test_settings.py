@@ -14,12 +14,16 @@ PRODUCTION = {
 
 def _somedesk(args, env_extra, tmp_path):
     # A clean process environment: the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak in.
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("SOMEDESK_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SOMEDESK_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update(env_extra)
     env["SOMEDESK_VAR_DIR"] = str(tmp_path)
-    return subprocess.run([sys.executable, "-m", "somedesk", *args], env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "somedesk", *args], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):

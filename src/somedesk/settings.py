@@ -133,9 +133,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SOMEDESK_TEST_SQLITE", "")} if os.environ.get(
-        "SOMEDESK_TEST_SQLITE"
-    ) else {}
+    DATABASES["default"]["TEST"] = (
+        {"NAME": os.environ.get("SOMEDESK_TEST_SQLITE", "")} if os.environ.get("SOMEDESK_TEST_SQLITE") else {}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -205,9 +205,12 @@ if DEBUG and not TESTING:
     from cryptography.fernet import Fernet
 
     META_APP_SECRET = META_APP_SECRET or _development_value("META_APP_SECRET", lambda: secrets.token_hex(32))
-    META_VERIFY_TOKEN = META_VERIFY_TOKEN or _development_value("META_VERIFY_TOKEN", lambda: secrets.token_urlsafe(24))
+    META_VERIFY_TOKEN = META_VERIFY_TOKEN or _development_value(
+        "META_VERIFY_TOKEN", lambda: secrets.token_urlsafe(24)
+    )
     SOMEDESK_FERNET_KEY = SOMEDESK_FERNET_KEY or _development_value(
-        "SOMEDESK_FERNET_KEY", lambda: Fernet.generate_key().decode())
+        "SOMEDESK_FERNET_KEY", lambda: Fernet.generate_key().decode()
+    )
 META_GRAPH_URL = os.environ.get("META_GRAPH_URL", "https://graph.facebook.com")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -18,4 +18,3 @@ urlpatterns = [
     path("webhooks/", include("somedesk.channels.webhook_urls")),
     path("admin/", admin.site.urls),
 ]
-

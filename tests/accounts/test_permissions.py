@@ -36,13 +36,23 @@ EXPLICIT = {
     "audit:log": {"arkivar", "leder"},
     "accounts:users": {"leder"},
 }
-SAMPLE = {"int": 987654321, "slug": "x", "str": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
+SAMPLE = {
+    "int": 987654321,
+    "slug": "x",
+    "str": "x",
+    "path": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def _patterns(patterns, namespace=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            inner = ":".join(part for part in (namespace, entry.namespace or "") if part) if entry.namespace else namespace
+            inner = (
+                ":".join(part for part in (namespace, entry.namespace or "") if part)
+                if entry.namespace
+                else namespace
+            )
             yield from _patterns(entry.url_patterns, inner)
         elif isinstance(entry, URLPattern):
             yield namespace, entry
@@ -59,8 +69,10 @@ def all_views():
             continue
         key = f"{namespace}:{pattern.name}" if pattern.name else str(pattern.pattern)
         converters = pattern.pattern.converters
-        kwargs = {name: SAMPLE.get(type(conv).__name__.replace("Converter", "").lower(), "x")
-                  for name, conv in converters.items()}
+        kwargs = {
+            name: SAMPLE.get(type(conv).__name__.replace("Converter", "").lower(), "x")
+            for name, conv in converters.items()
+        }
         url = reverse(key.lstrip(":"), kwargs=kwargs or None) if pattern.name else "/" + str(pattern.pattern)
         out.append((key, url, pattern.callback))
         if kwargs:
@@ -84,7 +96,8 @@ def test_every_view_declares_its_permissions(key, url, view):
         assert getattr(view, "public", False), f"{key} is allow-listed as public but not marked public"
         return
     assert hasattr(view, "required_permissions"), (
-        f"{key} ({url}) has no permission decorator: use somedesk.lib.permissions.require_permission")
+        f"{key} ({url}) has no permission decorator: use somedesk.lib.permissions.require_permission"
+    )
     assert resolve(url).func is view
 
 
@@ -92,8 +105,11 @@ def _login_url():
     return reverse(settings.LOGIN_URL)
 
 
-@pytest.mark.parametrize("key, url, view", [v for v in VIEWS if v[0] not in ALLOWED_WITHOUT_DECORATOR],
-                         ids=[v[0] for v in VIEWS if v[0] not in ALLOWED_WITHOUT_DECORATOR])
+@pytest.mark.parametrize(
+    "key, url, view",
+    [v for v in VIEWS if v[0] not in ALLOWED_WITHOUT_DECORATOR],
+    ids=[v[0] for v in VIEWS if v[0] not in ALLOWED_WITHOUT_DECORATOR],
+)
 def test_anonymous_gets_the_login_page(client, key, url, view):
     response = client.get(url)
     if key in PUBLIC_VIEWS:

@@ -36,8 +36,9 @@ def test_events_written_together_chain_like_single_ones(servicetorg):
     from somedesk.audit.services import Entry, record_many
 
     record(servicetorg, "comment.hide", servicetorg)
-    events = record_many([Entry(None, "desk_item.open", servicetorg, {"n": n}, actor_label="system")
-                          for n in range(5)])
+    events = record_many(
+        [Entry(None, "desk_item.open", servicetorg, {"n": n}, actor_label="system") for n in range(5)]
+    )
     record(servicetorg, "reply.publish", servicetorg)
     assert [e.prev_hash for e in events[1:]] == [e.hash for e in events[:-1]]
     assert verify_chain() is None

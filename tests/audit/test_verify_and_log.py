@@ -50,8 +50,10 @@ def event_ids(response):
     return [int(pk) for pk in re.findall(r'id="hendelse-(\d+)"', response.content.decode())]
 
 
-@pytest.mark.parametrize("role, status", [("leder", 200), ("arkivar", 200), ("servicetorg", 403),
-                                          ("redaktor", 403), ("fagperson", 403)])
+@pytest.mark.parametrize(
+    "role, status",
+    [("leder", 200), ("arkivar", 200), ("servicetorg", 403), ("redaktor", 403), ("fagperson", 403)],
+)
 def test_only_managers_and_archivists_read_the_log(client, users, role, status):
     assert login(client, users[role]).get(reverse("audit:log")).status_code == status
 

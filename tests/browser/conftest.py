@@ -19,8 +19,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("SOMEDESK_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -45,7 +51,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="nb-NO", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale="nb-NO", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(30_000)  # CI machines are small and busy; a wait is not an assertion
     page = context.new_page()
     yield page
@@ -73,8 +81,12 @@ def axe_violations(page) -> list[dict]:
 def assert_accessible(page):
     violations = axe_violations(page)
     summary = [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"][:5]]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
         for v in violations
     ]
     assert not violations, f"axe-core found WCAG 2.1 A/AA violations on {page.url}:\n" + json.dumps(

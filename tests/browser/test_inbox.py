@@ -14,15 +14,36 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def conversation(facebook):
-    post = PostData(external_id="P1", created_time=at(2, 8), text="Biblioteket får nye åpningstider fra 1. desember.")
+    post = PostData(
+        external_id="P1", created_time=at(2, 8), text="Biblioteket får nye åpningstider fra 1. desember."
+    )
     comments = [
-        CommentData(external_id="C1", post_external_id="P1", created_time=at(2, 9), author_name="Kari Nordmann",
-                    author_external_id="u1", text="Blir det søndagsåpent på biblioteket i Fjordvik?"),
-        CommentData(external_id="C2", post_external_id="P1", created_time=at(2, 10), author_name="Fjordvik kommune",
-                    author_external_id=facebook.external_id, from_page=True, parent_external_id="C1",
-                    text="Hei! Ja, søndager 12–16 fra desember."),
-        CommentData(external_id="C3", post_external_id="P1", created_time=at(2, 11), author_name="Per Olsen",
-                    author_external_id="u2", text="Flott, takk for at dere lytter!"),
+        CommentData(
+            external_id="C1",
+            post_external_id="P1",
+            created_time=at(2, 9),
+            author_name="Kari Nordmann",
+            author_external_id="u1",
+            text="Blir det søndagsåpent på biblioteket i Fjordvik?",
+        ),
+        CommentData(
+            external_id="C2",
+            post_external_id="P1",
+            created_time=at(2, 10),
+            author_name="Fjordvik kommune",
+            author_external_id=facebook.external_id,
+            from_page=True,
+            parent_external_id="C1",
+            text="Hei! Ja, søndager 12–16 fra desember.",
+        ),
+        CommentData(
+            external_id="C3",
+            post_external_id="P1",
+            created_time=at(2, 11),
+            author_name="Per Olsen",
+            author_external_id="u2",
+            text="Flott, takk for at dere lytter!",
+        ),
     ]
     ingest_batch(facebook, Batch(posts=[post], comments=comments))
 
@@ -54,6 +75,9 @@ def test_a_caseworker_searches_opens_a_thread_and_switches_to_nynorsk(page, serv
     assert page.locator("html").get_attribute("lang") == "nn"
     assert_accessible(page)
     page.goto("/innboks/")
-    assert page.get_by_role("link", name="Vis alle kommentarar").count() + page.get_by_text(
-        "Kommentarar, nyaste først").count() >= 1
+    assert (
+        page.get_by_role("link", name="Vis alle kommentarar").count()
+        + page.get_by_text("Kommentarar, nyaste først").count()
+        >= 1
+    )
     assert_accessible(page)

@@ -16,15 +16,31 @@ def screened_case(settings, tmp_path, servicetorg, facebook):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     now = timezone.now()
-    post = Post.objects.create(channel=facebook, external_id="104857600112233_pj", created_time=now,
-                               text="Vegarbeid i sentrum.", permalink="https://www.facebook.com/104857600112233/posts/pj")
+    post = Post.objects.create(
+        channel=facebook,
+        external_id="104857600112233_pj",
+        created_time=now,
+        text="Vegarbeid i sentrum.",
+        permalink="https://www.facebook.com/104857600112233/posts/pj",
+    )
     comment = Comment.objects.create(
-        channel=facebook, post=post, external_id="104857600112233_pj_c1", author_name="Per Pedersen",
-        text="Naboen Ola Hansen har parkert på fortauet igjen, kan dere fjerne bilen?", created_time=now,
-        triage_route="light_case")
+        channel=facebook,
+        post=post,
+        external_id="104857600112233_pj_c1",
+        author_name="Per Pedersen",
+        text="Naboen Ola Hansen har parkert på fortauet igjen, kan dere fjerne bilen?",
+        created_time=now,
+        triage_route="light_case",
+    )
     case = case_open_from_comment(servicetorg, comment, now=now)
-    journal_answer(case, text="Vi sender parkeringsvakt.", published_at=now, user=servicetorg,
-                   signature=servicetorg.signature, reply_id=1)
+    journal_answer(
+        case,
+        text="Vi sender parkeringsvakt.",
+        published_at=now,
+        user=servicetorg,
+        signature=servicetorg.signature,
+        reply_id=1,
+    )
     return case
 
 

@@ -39,8 +39,21 @@ def test_channel_add_reads_the_token_from_the_environment_and_never_prints_it(or
     monkeypatch.setenv("PAGE_TOKEN", "EAAB-secret-from-env")
     fake_graph.add_account("facebook", "555000111", "Ny side", "EAAB-secret-from-env")
     out = io.StringIO()
-    call_command("channel", "add", "facebook", "555000111", "--name", "Ny side", "--organisation", "944117784",
-                 "--token-env", "PAGE_TOKEN", "--backfill-days", "7", stdout=out)
+    call_command(
+        "channel",
+        "add",
+        "facebook",
+        "555000111",
+        "--name",
+        "Ny side",
+        "--organisation",
+        "944117784",
+        "--token-env",
+        "PAGE_TOKEN",
+        "--backfill-days",
+        "7",
+        stdout=out,
+    )
     channel = Channel.objects.get(external_id="555000111")
     assert channel.status == "active" and services.channel_token(channel) == "EAAB-secret-from-env"
     listing = io.StringIO()
@@ -53,17 +66,41 @@ def test_channel_add_refuses_clearly_without_the_key(org, settings, monkeypatch)
     settings.SOMEDESK_FERNET_KEY = ""
     monkeypatch.setenv("PAGE_TOKEN", "EAAB-x")
     with pytest.raises(CommandError, match="SOMEDESK_FERNET_KEY"):
-        call_command("channel", "add", "facebook", "555000112", "--name", "X", "--organisation", "944117784",
-                     "--token-env", "PAGE_TOKEN")
+        call_command(
+            "channel",
+            "add",
+            "facebook",
+            "555000112",
+            "--name",
+            "X",
+            "--organisation",
+            "944117784",
+            "--token-env",
+            "PAGE_TOKEN",
+        )
     assert not Channel.objects.filter(external_id="555000112").exists()
 
 
 def test_channel_add_dry_run_writes_nothing(org, monkeypatch):
     monkeypatch.setenv("PAGE_TOKEN", "EAAB-x")
     out = io.StringIO()
-    call_command("channel", "add", "instagram", "17841400999", "--name", "X", "--organisation", "944117784",
-                 "--token-env", "PAGE_TOKEN", "--dry-run", stdout=out)
-    assert "would connect" in out.getvalue() and not Channel.objects.filter(external_id="17841400999").exists()
+    call_command(
+        "channel",
+        "add",
+        "instagram",
+        "17841400999",
+        "--name",
+        "X",
+        "--organisation",
+        "944117784",
+        "--token-env",
+        "PAGE_TOKEN",
+        "--dry-run",
+        stdout=out,
+    )
+    assert (
+        "would connect" in out.getvalue() and not Channel.objects.filter(external_id="17841400999").exists()
+    )
 
 
 def test_sync_command_polls_over_http(connected, fake_graph):
@@ -75,7 +112,9 @@ def test_sync_command_polls_over_http(connected, fake_graph):
 
 
 def test_the_channels_page_shows_status_and_needs_reconnection(client, servicetorg, connected, other_channel):
-    services.channel_mark_needs_reconnection(connected["facebook"], "Error validating access token (code 190)")
+    services.channel_mark_needs_reconnection(
+        connected["facebook"], "Error validating access token (code 190)"
+    )
     page = login(client, servicetorg).get(reverse("channels:list"))
     html = page.content.decode()
     assert page.status_code == 200
@@ -88,8 +127,9 @@ def test_the_channels_page_shows_status_and_needs_reconnection(client, serviceto
 def test_reconnecting_with_a_new_token_makes_the_channel_active(client, servicetorg, connected):
     channel = connected["facebook"]
     services.channel_mark_needs_reconnection(channel, "expired")
-    response = login(client, servicetorg).post(reverse("channels:reconnect", args=[channel.pk]),
-                                               {"token": "EAAB-brand-new"})
+    response = login(client, servicetorg).post(
+        reverse("channels:reconnect", args=[channel.pk]), {"token": "EAAB-brand-new"}
+    )
     assert response.status_code == 302
     channel.refresh_from_db()
     assert channel.status == "active" and services.channel_token(channel) == "EAAB-brand-new"

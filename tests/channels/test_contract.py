@@ -36,14 +36,24 @@ class AdapterContract:
     def _seed(self, fake, channel, posts=1, comments=3, replies=0):
         made = []
         for p in range(posts):
-            post = fake.add_post(channel.external_id, f"Innlegg {p}", created=timezone.now().timestamp() - 3600 + p)
+            post = fake.add_post(
+                channel.external_id, f"Innlegg {p}", created=timezone.now().timestamp() - 3600 + p
+            )
             for c in range(comments):
-                top = fake.add_comment(post.id, f"Kommentar {p}.{c}", author_name=f"Person {c}",
-                                       created=post.created + 10 + c)
+                top = fake.add_comment(
+                    post.id, f"Kommentar {p}.{c}", author_name=f"Person {c}", created=post.created + 10 + c
+                )
                 made.append(top)
                 for r in range(replies):
-                    made.append(fake.add_comment(post.id, f"Svar {p}.{c}.{r}", author_name="Svarer",
-                                                 parent_id=top.id, created=top.created + 1 + r))
+                    made.append(
+                        fake.add_comment(
+                            post.id,
+                            f"Svar {p}.{c}.{r}",
+                            author_name="Svarer",
+                            parent_id=top.id,
+                            created=top.created + 1 + r,
+                        )
+                    )
         return made
 
     def _clear_backoff(self, channel):
@@ -52,7 +62,9 @@ class AdapterContract:
     # --- reading and paging ------------------------------------------------------------------------------
     def test_it_pages_through_posts_and_comments_with_cursors(self, fake, channel):
         self._seed(fake, channel, posts=30, comments=0)  # feed pages of 25
-        post = fake.add_post(channel.external_id, "Mange kommentarer", created=timezone.now().timestamp() - 60)
+        post = fake.add_post(
+            channel.external_id, "Mange kommentarer", created=timezone.now().timestamp() - 60
+        )
         for i in range(120):  # comment pages of 100 (FB) / 50 (IG)
             fake.add_comment(post.id, f"K{i}", created=post.created + i)
         result = services.channel_poll(channel)
@@ -60,7 +72,9 @@ class AdapterContract:
         assert Post.objects.filter(channel=channel).count() == 31
         assert Comment.objects.filter(channel=channel).count() == 120
         assert result.pages >= 2 + 2
-        assert set(Comment.objects.filter(channel=channel).values_list("text", flat=True)) == {f"K{i}" for i in range(120)}
+        assert set(Comment.objects.filter(channel=channel).values_list("text", flat=True)) == {
+            f"K{i}" for i in range(120)
+        }
 
     def test_replies_keep_their_parent(self, fake, channel):
         made = self._seed(fake, channel, posts=1, comments=2, replies=2)
@@ -178,7 +192,9 @@ class AdapterContract:
         unhide = services.action_request(channel, "unhide", target_external_id=comment.id)
         unhide.refresh_from_db()
         assert unhide.state == "done" and not fake.items[comment.id].hidden
-        reply = services.action_request(channel, "reply", target_external_id=comment.id, text="Takk for spørsmålet!")
+        reply = services.action_request(
+            channel, "reply", target_external_id=comment.id, text="Takk for spørsmålet!"
+        )
         reply.refresh_from_db()
         assert reply.state == "done" and fake.items[reply.result_external_id].text == "Takk for spørsmålet!"
         assert fake.items[reply.result_external_id].author_id == channel.external_id
@@ -207,8 +223,10 @@ class AdapterContract:
     def test_public_replies_are_paced_per_page(self, fake, channel):
         made = self._seed(fake, channel, posts=1, comments=1)
         ChannelConnection.objects.filter(channel=channel).update(replies_per_minute=3)
-        actions = [services.action_request(channel, "reply", target_external_id=made[0].id, text=f"Svar {i}")
-                   for i in range(5)]
+        actions = [
+            services.action_request(channel, "reply", target_external_id=made[0].id, text=f"Svar {i}")
+            for i in range(5)
+        ]
         states = [OutgoingAction.objects.get(pk=a.pk).state for a in actions]
         assert states == ["done"] * 3 + ["pending"] * 2
         waiting = OutgoingAction.objects.get(pk=actions[3].pk)
@@ -223,7 +241,9 @@ class AdapterContract:
         action = services.action_request(channel, "publish", text="Nytt fra kommunen")
         action.refresh_from_db()
         if self.platform == "facebook":
-            assert action.state == "done" and fake.items[action.result_external_id].text == "Nytt fra kommunen"
+            assert (
+                action.state == "done" and fake.items[action.result_external_id].text == "Nytt fra kommunen"
+            )
         else:  # Instagram needs an image: refused before any call, with a clear message
             assert action.state == "failed" and "image" in action.platform_message
 
@@ -277,8 +297,9 @@ def test_the_minute_tick_applies_events_a_killed_worker_left_pending(facebook):
     from somedesk.inbox.services import raw_event_store
     from tests.channels.conftest import fixture_bytes
 
-    event, _ = raw_event_store(source="webhook", body=fixture_bytes("facebook", "feed_comment_add"),
-                               platform="facebook")
+    event, _ = raw_event_store(
+        source="webhook", body=fixture_bytes("facebook", "feed_comment_add"), platform="facebook"
+    )
     assert event.status == "pending"
     channels_tick.call_local()
     event.refresh_from_db()

@@ -14,15 +14,30 @@ pytestmark = pytest.mark.slow
 
 
 def event_body(n: int) -> str:
-    value = {"from": {"id": f"u{n}", "name": f"Person {n}"}, "post_id": f"{PAGE_ID}_p1", "comment_id": f"p1_c{n}",
-             "created_time": 1795000000 + n, "item": "comment", "parent_id": f"{PAGE_ID}_p1", "verb": "add",
-             "message": f"kommentar {n}"}
-    return json.dumps({"object": "page", "entry": [{"id": PAGE_ID, "time": 1795000000 + n,
-                                                    "changes": [{"field": "feed", "value": value}]}]})
+    value = {
+        "from": {"id": f"u{n}", "name": f"Person {n}"},
+        "post_id": f"{PAGE_ID}_p1",
+        "comment_id": f"p1_c{n}",
+        "created_time": 1795000000 + n,
+        "item": "comment",
+        "parent_id": f"{PAGE_ID}_p1",
+        "verb": "add",
+        "message": f"kommentar {n}",
+    }
+    return json.dumps(
+        {
+            "object": "page",
+            "entry": [
+                {"id": PAGE_ID, "time": 1795000000 + n, "changes": [{"field": "feed", "value": value}]}
+            ],
+        }
+    )
 
 
 def store(env, first: int, count: int) -> None:
-    script(env, f"""
+    script(
+        env,
+        f"""
         import json
         from somedesk.channels.webhooks import raw_event_insert
         for n in range({first}, {first + count}):
@@ -33,7 +48,8 @@ def store(env, first: int, count: int) -> None:
                                 "changes": [{{"field": "feed", "value": value}}]}}]}}).encode()
             assert raw_event_insert("facebook", body)
             assert not raw_event_insert("facebook", body)  # the same body again: nothing new
-    """)
+    """,
+    )
 
 
 def test_the_worker_applies_events_that_were_only_stored(world):  # noqa: F811
@@ -63,9 +79,11 @@ def test_the_worker_waits_for_a_write_lock_held_elsewhere_and_then_applies(world
         holder = sqlite3.connect(db, timeout=30, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")  # another writer holds SQLite's write lock
         try:
-            holder.execute("INSERT INTO inbox_rawevent (source, platform, received_at, body, content_hash, status, "
-                           "error) VALUES ('webhook', 'facebook', '2026-11-26 08:00:00', ?, 'h1', 'pending', '')",
-                           [event_body(1)])
+            holder.execute(
+                "INSERT INTO inbox_rawevent (source, platform, received_at, body, content_hash, status, "
+                "error) VALUES ('webhook', 'facebook', '2026-11-26 08:00:00', ?, 'h1', 'pending', '')",
+                [event_body(1)],
+            )
             time.sleep(1.5)  # the worker's drain polls for the lock meanwhile
         finally:
             holder.execute("COMMIT")

@@ -46,13 +46,16 @@ def world(tmp_path):
         "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
     }
     run(env, "migrate", "--verbosity", "0")
-    script(env, f"""
+    script(
+        env,
+        f"""
         from somedesk.inbox.models import Organisation
         from somedesk.channels.services import channel_connect
         org = Organisation.objects.create(name="Fjordvik kommune", org_number="944117784")
         channel_connect(organisation=org, platform="facebook", external_id="{PAGE_ID}", name="Fjordvik",
                         token="{TOKEN}")
-    """)
+    """,
+    )
     yield {"env": env, "db": tmp_path / "db.sqlite3", "fake": fake}
     fake.stop()
 
@@ -62,8 +65,10 @@ def run(env, *args, timeout=300):
 
 
 def script(env, code, timeout=600):
-    code = "import django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'somedesk.settings')\n" \
-           "django.setup()\n" + textwrap.dedent(code)
+    code = (
+        "import django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'somedesk.settings')\n"
+        "django.setup()\n" + textwrap.dedent(code)
+    )
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=timeout)
 
 
@@ -76,8 +81,12 @@ def query(db, sql):
 
 
 def start_worker(env):
-    return subprocess.Popen([sys.executable, "-m", "somedesk", "worker", "--workers", "2"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "somedesk", "worker", "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_for(predicate, timeout):
@@ -92,7 +101,9 @@ def wait_for(predicate, timeout):
 def test_a_killed_worker_loses_and_duplicates_nothing(world):
     env, db = world["env"], world["db"]
     # The events as the webhook view stores them (raw_event_store + one queued apply task each).
-    script(env, f"""
+    script(
+        env,
+        f"""
         import json, time
         from somedesk.inbox.services import raw_event_store
         from somedesk.channels.tasks import raw_event_apply_task
@@ -109,12 +120,15 @@ def test_a_killed_worker_loses_and_duplicates_nothing(world):
                                 "changes": [{{"field": "feed", "value": value}}]}}]}})
             event, created = raw_event_store(source="webhook", body=body, platform="facebook")
             raw_event_apply_task(event.pk)
-    """)
+    """,
+    )
     assert query(db, "select count(*) from inbox_rawevent where status='pending'") == EVENTS
 
     worker = start_worker(env)
     try:
-        assert wait_for(lambda: query(db, "select count(*) from inbox_rawevent where status='applied'") >= 2500, 120)
+        assert wait_for(
+            lambda: query(db, "select count(*) from inbox_rawevent where status='applied'") >= 2500, 120
+        )
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(10)
@@ -123,8 +137,9 @@ def test_a_killed_worker_loses_and_duplicates_nothing(world):
 
     worker = start_worker(env)
     try:
-        assert wait_for(lambda: query(db, "select count(*) from inbox_rawevent where status='applied'") == EVENTS,
-                        240), "not every event was applied after the restart"
+        assert wait_for(
+            lambda: query(db, "select count(*) from inbox_rawevent where status='applied'") == EVENTS, 240
+        ), "not every event was applied after the restart"
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(30)
@@ -146,8 +161,12 @@ def test_a_poll_killed_half_way_resumes_from_its_cursor(world):
             fake.add_comment(post.id, f"Kommentar {p}.{c}", created=post.created + c)
             expected += 1
     fake.fault("slow", times=10_000, seconds=0.15)
-    sync = subprocess.Popen([sys.executable, "-m", "somedesk", "sync"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sync = subprocess.Popen(
+        [sys.executable, "-m", "somedesk", "sync"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         assert wait_for(lambda: query(db, "select count(*) from inbox_comment") >= 600, 120)
     finally:

@@ -20,8 +20,12 @@ def post(live_server, platform, body: bytes, signature: str | None = "auto", **h
         signature = sign(body, APP_SECRET)
     if signature is not None:
         headers["X-Hub-Signature-256"] = signature
-    return httpx.post(f"{live_server.url}/webhooks/{platform}/", content=body,
-                      headers={"Content-Type": "application/json", **headers}, timeout=10)
+    return httpx.post(
+        f"{live_server.url}/webhooks/{platform}/",
+        content=body,
+        headers={"Content-Type": "application/json", **headers},
+        timeout=10,
+    )
 
 
 def counter(platform, kind):
@@ -30,23 +34,32 @@ def counter(platform, kind):
 
 
 def test_get_verification_echoes_the_challenge(live_server):
-    ok = httpx.get(f"{live_server.url}/webhooks/facebook/", params={
-        "hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"})
+    ok = httpx.get(
+        f"{live_server.url}/webhooks/facebook/",
+        params={"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"},
+    )
     assert ok.status_code == 200 and ok.text == "1158201444"
-    bad = httpx.get(f"{live_server.url}/webhooks/instagram/", params={
-        "hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1158201444"})
+    bad = httpx.get(
+        f"{live_server.url}/webhooks/instagram/",
+        params={"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1158201444"},
+    )
     assert bad.status_code == 403 and "1158201444" not in bad.text
     assert counter("instagram", "verify_failed") == 1
 
 
-@pytest.mark.parametrize("signature,kind", [
-    (None, "missing_signature"),
-    ("sha256=" + "0" * 64, "bad_signature"),
-    ("sha256=not-hex-at-all", "bad_signature"),
-    ("sha1=" + "a" * 40, "bad_signature"),
-    ("", "missing_signature"),
-])
-def test_a_forged_missing_or_malformed_signature_gets_403_and_stores_nothing(live_server, facebook, signature, kind):
+@pytest.mark.parametrize(
+    "signature,kind",
+    [
+        (None, "missing_signature"),
+        ("sha256=" + "0" * 64, "bad_signature"),
+        ("sha256=not-hex-at-all", "bad_signature"),
+        ("sha1=" + "a" * 40, "bad_signature"),
+        ("", "missing_signature"),
+    ],
+)
+def test_a_forged_missing_or_malformed_signature_gets_403_and_stores_nothing(
+    live_server, facebook, signature, kind
+):
     response = post(live_server, "facebook", fixture_bytes("facebook", "feed_comment_add"), signature)
     assert response.status_code == 403
     assert RawEvent.objects.count() == 0 and Comment.objects.count() == 0
@@ -124,8 +137,13 @@ def test_an_event_for_a_page_not_connected_yet_waits_and_is_applied_on_connect(l
     assert post(live_server, "facebook", body).status_code == 200
     event = RawEvent.objects.get()
     assert event.status == "waiting" and Comment.objects.count() == 0
-    services.channel_connect(organisation=org, platform="facebook", external_id="104857600112233",
-                             name="Fjordvik kommune", token=FB_TOKEN)
+    services.channel_connect(
+        organisation=org,
+        platform="facebook",
+        external_id="104857600112233",
+        name="Fjordvik kommune",
+        token=FB_TOKEN,
+    )
     event.refresh_from_db()
     assert event.status == "applied"
     assert Comment.objects.filter(external_id="2202020202020_3303030303030").count() == 1
@@ -149,8 +167,9 @@ def test_instagram_comments_and_replies(live_server, instagram):
 def test_an_instagram_mention_is_fetched_and_stored(live_server, fake_graph, instagram):
     services.channel_set_token(instagram, IG_TOKEN)
     media = fake_graph.add_post(instagram.external_id, "Et annet innlegg", post_id="17887498072083520")
-    fake_graph.add_comment(media.id, "Spør @fjordvikkommune om brøytingen", author_name="nabo",
-                           comment_id="17894227972186120")
+    fake_graph.add_comment(
+        media.id, "Spør @fjordvikkommune om brøytingen", author_name="nabo", comment_id="17894227972186120"
+    )
     assert post(live_server, "instagram", fixture_bytes("instagram", "mentions")).status_code == 200
     assert RawEvent.objects.get().status == "applied"
     assert Comment.objects.get(external_id="17894227972186120").text == "Spør @fjordvikkommune om brøytingen"
@@ -179,7 +198,10 @@ def test_webhook_parsers_read_the_documented_payloads():
 
 
 def test_accepted_events_are_counted_from_their_raw_events_and_duplicates_apart(live_server, facebook):
-    add, edit = fixture_bytes("facebook", "feed_comment_add"), fixture_bytes("facebook", "feed_comment_edited")
+    add, edit = (
+        fixture_bytes("facebook", "feed_comment_add"),
+        fixture_bytes("facebook", "feed_comment_edited"),
+    )
     for body in (add, edit, add, add):
         assert post(live_server, "facebook", body).status_code == 200
     assert RawEvent.objects.count() == 2
@@ -190,8 +212,12 @@ def test_accepted_events_are_counted_from_their_raw_events_and_duplicates_apart(
 def test_a_webhook_post_skips_session_csrf_and_locale_but_keeps_the_security_headers(live_server, facebook):
     # A browser-ish request (a session cookie, no CSRF token) is answered by the webhook path itself:
     # no CSRF refusal, no cookie or language handling, and the security headers are still there.
-    response = post(live_server, "facebook", fixture_bytes("facebook", "feed_comment_add"),
-                    Cookie="sessionid=abc; django_language=en")
+    response = post(
+        live_server,
+        "facebook",
+        fixture_bytes("facebook", "feed_comment_add"),
+        Cookie="sessionid=abc; django_language=en",
+    )
     assert response.status_code == 200 and response.text == "EVENT_RECEIVED"
     assert "set-cookie" not in response.headers and "content-language" not in response.headers
     assert response.headers["x-content-type-options"] == "nosniff"

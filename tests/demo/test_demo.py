@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return {model.__name__: model.objects.count()
-            for model in (Organisation, Channel, Post, Comment, CommentRevision, User)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (Organisation, Channel, Post, Comment, CommentRevision, User)
+    }
 
 
 def _expected_comments(data):

@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_bench(*args) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.pop("SOMEDESK_TESTING", None)
-    done = subprocess.run([sys.executable, *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run(
+        [sys.executable, *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -32,5 +33,7 @@ def test_the_import_benchmark_compares_with_plain_sqlite():
 def test_the_inbox_benchmark_times_four_pages():
     result = run_bench(ROOT / "bench" / "inbox.py", "--comments", "5000", "--repeat", "3")
     assert {"list", "filtered", "deep_page", "search"} <= set(result)
-    assert all(result[page]["p95_ms"] >= result[page]["p50_ms"] > 0 for page in ("list", "filtered", "deep_page",
-                                                                                "search"))
+    assert all(
+        result[page]["p95_ms"] >= result[page]["p50_ms"] > 0
+        for page in ("list", "filtered", "deep_page", "search")
+    )

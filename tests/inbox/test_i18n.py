@@ -52,11 +52,14 @@ def test_every_message_is_translated_and_compiled(language):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("language, heading, search_label", [
-    ("nb", "Innboks", "Søk og filtrer"),
-    ("nn", "Innboks", "Søk og filtrer"),
-    ("en", "Inbox", "Search and filter"),
-])
+@pytest.mark.parametrize(
+    "language, heading, search_label",
+    [
+        ("nb", "Innboks", "Søk og filtrer"),
+        ("nn", "Innboks", "Søk og filtrer"),
+        ("en", "Inbox", "Search and filter"),
+    ],
+)
 def test_the_inbox_speaks_the_chosen_language(client, fagperson, language, heading, search_label):
     client.login(username=fagperson.username, password=PASSWORD)
     client.post(reverse("set_language"), {"language": language, "next": reverse("inbox:list")})

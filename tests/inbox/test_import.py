@@ -17,15 +17,22 @@ def run_import(*args):
 
 
 def snapshot():
-    return (list(Channel.objects.values()), list(Post.objects.values()), list(Comment.objects.values()),
-            list(CommentRevision.objects.values()), list(RawEvent.objects.values()),
-            list(AuditEvent.objects.values_list("id", "action")))
+    return (
+        list(Channel.objects.values()),
+        list(Post.objects.values()),
+        list(Comment.objects.values()),
+        list(CommentRevision.objects.values()),
+        list(RawEvent.objects.values()),
+        list(AuditEvent.objects.values_list("id", "action")),
+    )
 
 
 def test_a_feed_creates_its_channel_posts_comments_and_replies(org, feed_file):
     run_import(feed_file)
     channel = Channel.objects.get(external_id=PAGE)
-    assert channel.organisation == org and channel.platform == "facebook" and channel.name == "Fjordvik kommune"
+    assert (
+        channel.organisation == org and channel.platform == "facebook" and channel.name == "Fjordvik kommune"
+    )
     assert Post.objects.filter(channel=channel).count() == 2
     reply = Comment.objects.get(external_id="1_12")
     assert reply.parent.external_id == "1_11" and reply.from_page
@@ -52,8 +59,17 @@ def test_json_lines_into_a_given_channel(facebook, jsonl_file):
 
 def test_the_channel_can_be_given_by_its_database_id(instagram, tmp_path):
     path = tmp_path / "ig.jsonl"
-    path.write_text(json.dumps({"id": "17900001", "created_time": "2026-11-02T08:00:00+0000", "message": "Hei",
-                                "comments": {"data": [graph_comment("c1", "Flott bilde", 2, 9)]}}) + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "id": "17900001",
+                "created_time": "2026-11-02T08:00:00+0000",
+                "message": "Hei",
+                "comments": {"data": [graph_comment("c1", "Flott bilde", 2, 9)]},
+            }
+        )
+        + "\n"
+    )
     run_import(path, "--channel", instagram.pk)
     assert Comment.objects.get().channel == instagram
 
@@ -76,8 +92,9 @@ def test_an_edited_comment_in_a_later_export_makes_a_revision(org, tmp_path, fee
     first = tmp_path / "a.json"
     first.write_text(json.dumps(feed), encoding="utf-8")
     run_import(first)
-    feed["data"][1]["comments"]["data"][0].update(message="Brøytinga i Storgata er bra nå",
-                                                  updated_time="2026-11-04T08:00:00+0000")
+    feed["data"][1]["comments"]["data"][0].update(
+        message="Brøytinga i Storgata er bra nå", updated_time="2026-11-04T08:00:00+0000"
+    )
     second = tmp_path / "b.json"
     second.write_text(json.dumps(feed), encoding="utf-8")
     run_import(second)
@@ -89,7 +106,9 @@ def test_an_edited_comment_in_a_later_export_makes_a_revision(org, tmp_path, fee
 def test_a_malformed_json_lines_file_names_the_line_and_stores_nothing(org, tmp_path, feed):
     path = tmp_path / "broken.jsonl"
     good = [json.dumps(post) for post in feed["data"]]
-    path.write_text("\n".join([good[0], good[1], '{"id": "104857600112233_3", "message": "uten slutt"']) + "\n")
+    path.write_text(
+        "\n".join([good[0], good[1], '{"id": "104857600112233_3", "message": "uten slutt"']) + "\n"
+    )
     before = snapshot()
     with pytest.raises(CommandError) as excinfo:
         run_import(path, "--batch-size", "1")  # batches of one post: the first two would be written at once
@@ -107,7 +126,9 @@ def test_a_malformed_json_file_names_line_and_column(org, tmp_path, feed_file):
     before = snapshot()
     with pytest.raises(CommandError) as excinfo:
         run_import(path)
-    assert f"linje {target + 2}, kolonne" in str(excinfo.value) or f"linje {target + 1}, kolonne" in str(excinfo.value)
+    assert f"linje {target + 2}, kolonne" in str(excinfo.value) or f"linje {target + 1}, kolonne" in str(
+        excinfo.value
+    )
     assert snapshot() == before
 
 
@@ -120,8 +141,9 @@ def test_a_post_without_created_time_is_refused_with_its_position(org, tmp_path,
         run_import(path)
     message = str(excinfo.value)
     assert "2_21" in message and "tidspunkt" in message
-    second_post_line = [i for i, text in enumerate(path.read_text().splitlines(), 1)
-                        if f'"id": "{PAGE}_2"' in text][0] - 1
+    second_post_line = [
+        i for i, text in enumerate(path.read_text().splitlines(), 1) if f'"id": "{PAGE}_2"' in text
+    ][0] - 1
     assert f"linje {second_post_line}," in message
     assert snapshot() == before
 
@@ -150,16 +172,41 @@ def test_a_deletion_after_import_keeps_the_text(facebook, feed_file):
     from tests.conftest import at
 
     run_import(feed_file)
-    ingest_batch(facebook, Batch(comments=[CommentData(external_id="2_21", post_external_id=f"{PAGE}_2",
-                                                       created_time=at(3, 7), text=None, state="deleted")]))
+    ingest_batch(
+        facebook,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id="2_21",
+                    post_external_id=f"{PAGE}_2",
+                    created_time=at(3, 7),
+                    text=None,
+                    state="deleted",
+                )
+            ]
+        ),
+    )
     comment = Comment.objects.get(external_id="2_21")
     assert comment.platform_state == "deleted" and comment.text == "Brøytinga i Storgata er elendig i år"
 
 
 def test_large_imports_commit_in_batches_and_link_replies_across_them(facebook, tmp_path):
-    posts = [graph_post(n, [graph_comment(f"{n}_{i}", f"kommentar {n} {i}", 5, 9,
-                                          replies=[graph_comment(f"{n}_{i}r", "svar", 5, 10)])
-                            for i in range(30)]) for n in range(1, 8)]
+    posts = [
+        graph_post(
+            n,
+            [
+                graph_comment(
+                    f"{n}_{i}",
+                    f"kommentar {n} {i}",
+                    5,
+                    9,
+                    replies=[graph_comment(f"{n}_{i}r", "svar", 5, 10)],
+                )
+                for i in range(30)
+            ],
+        )
+        for n in range(1, 8)
+    ]
     path = tmp_path / "many.json"
     path.write_text(json.dumps({"data": posts}), encoding="utf-8")
     run_import(path, "--batch-size", "50")

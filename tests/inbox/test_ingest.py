@@ -13,13 +13,27 @@ pytestmark = pytest.mark.django_db
 def _batch(text="Når åpner biblioteket?", state="visible", updated=None):
     return Batch(
         posts=[PostData(external_id="P1", created_time=at(1), text="Biblioteket får nye åpningstider.")],
-        comments=[CommentData(external_id="C1", post_external_id="P1", created_time=at(1, 13), text=text,
-                              author_external_id="u1", author_name="Kari", state=state, updated_time=updated)],
+        comments=[
+            CommentData(
+                external_id="C1",
+                post_external_id="P1",
+                created_time=at(1, 13),
+                text=text,
+                author_external_id="u1",
+                author_name="Kari",
+                state=state,
+                updated_time=updated,
+            )
+        ],
     )
 
 
 def _snapshot():
-    return (list(Post.objects.values()), list(Comment.objects.values()), list(CommentRevision.objects.values()))
+    return (
+        list(Post.objects.values()),
+        list(Comment.objects.values()),
+        list(CommentRevision.objects.values()),
+    )
 
 
 def test_the_same_payload_twice_changes_nothing(facebook):
@@ -50,8 +64,13 @@ def test_an_edit_that_arrives_before_the_add_ends_with_the_newest_text(facebook)
 
 def test_a_platform_deletion_marks_deleted_and_keeps_the_text(facebook):
     ingest_batch(facebook, _batch())
-    deletion = Batch(comments=[CommentData(external_id="C1", post_external_id="P1", created_time=at(1, 13),
-                                           text=None, state="deleted")])
+    deletion = Batch(
+        comments=[
+            CommentData(
+                external_id="C1", post_external_id="P1", created_time=at(1, 13), text=None, state="deleted"
+            )
+        ]
+    )
     ingest_batch(facebook, deletion)
     comment = Comment.objects.get(external_id="C1")
     assert comment.platform_state == "deleted"
@@ -59,8 +78,17 @@ def test_a_platform_deletion_marks_deleted_and_keeps_the_text(facebook):
 
 
 def test_a_reply_is_linked_to_its_parent_even_when_it_arrives_first(facebook):
-    reply = Batch(comments=[CommentData(external_id="C2", post_external_id="P1", created_time=at(1, 15),
-                                        text="Klokka ti", parent_external_id="C1")])
+    reply = Batch(
+        comments=[
+            CommentData(
+                external_id="C2",
+                post_external_id="P1",
+                created_time=at(1, 15),
+                text="Klokka ti",
+                parent_external_id="C1",
+            )
+        ]
+    )
     ingest_batch(facebook, reply)
     assert Comment.objects.get(external_id="C2").parent is None
     ingest_batch(facebook, _batch())
@@ -68,8 +96,9 @@ def test_a_reply_is_linked_to_its_parent_even_when_it_arrives_first(facebook):
 
 
 def test_a_comment_before_its_post_creates_a_placeholder_the_post_fills(facebook):
-    only_comment = Batch(comments=[CommentData(external_id="C9", post_external_id="P9", created_time=at(2),
-                                               text="Hei")])
+    only_comment = Batch(
+        comments=[CommentData(external_id="C9", post_external_id="P9", created_time=at(2), text="Hei")]
+    )
     ingest_batch(facebook, only_comment)
     assert Post.objects.get(external_id="P9").text == ""
     ingest_batch(facebook, Batch(posts=[PostData(external_id="P9", created_time=at(1), text="Innlegget")]))

@@ -20,13 +20,31 @@ TEXTS = {
 
 @pytest.fixture
 def comments(facebook, other_channel):
-    ingest_batch(facebook, Batch(comments=[
-        CommentData(external_id=cid, post_external_id="P1", created_time=at(2, i), text=text,
-                    author_name="Kari Nordmann" if cid != "c3" else "Per Hansen")
-        for i, (cid, text) in enumerate(TEXTS.items(), start=1)
-    ]))
-    ingest_batch(other_channel, Batch(comments=[
-        CommentData(external_id="x1", post_external_id="P9", created_time=at(2), text="Biblioteket i Nabovik")]))
+    ingest_batch(
+        facebook,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id=cid,
+                    post_external_id="P1",
+                    created_time=at(2, i),
+                    text=text,
+                    author_name="Kari Nordmann" if cid != "c3" else "Per Hansen",
+                )
+                for i, (cid, text) in enumerate(TEXTS.items(), start=1)
+            ]
+        ),
+    )
+    ingest_batch(
+        other_channel,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id="x1", post_external_id="P9", created_time=at(2), text="Biblioteket i Nabovik"
+                )
+            ]
+        ),
+    )
 
 
 def found(org, q):
@@ -51,7 +69,7 @@ def test_other_municipalities_comments_are_never_found(org, comments):
     assert "x1" not in found(org, "biblioteket")
 
 
-@pytest.mark.parametrize("q", ['"', 'NEAR(', "OR", "AND NOT", "text:biblioteket", "*", "-", "(", "'; DROP"])
+@pytest.mark.parametrize("q", ['"', "NEAR(", "OR", "AND NOT", "text:biblioteket", "*", "-", "(", "'; DROP"])
 def test_search_syntax_in_user_input_never_breaks_the_query(org, comments, q):
     found(org, q)  # no OperationalError / ProgrammingError
 
@@ -62,9 +80,20 @@ def test_operator_words_are_searched_as_words(org, comments):
 
 
 def test_an_edit_is_searchable_at_once(org, facebook, comments):
-    ingest_batch(facebook, Batch(comments=[CommentData(external_id="c2", post_external_id="P1",
-                                                       created_time=at(2, 2), updated_time=at(3),
-                                                       text="Strøingen i Storgata er bra")]))
+    ingest_batch(
+        facebook,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id="c2",
+                    post_external_id="P1",
+                    created_time=at(2, 2),
+                    updated_time=at(3),
+                    text="Strøingen i Storgata er bra",
+                )
+            ]
+        ),
+    )
     assert found(org, "strøingen") == ["c2"]
     assert found(org, "brøytingen") == []
 
@@ -76,15 +105,28 @@ def test_the_fts5_expression_quotes_every_word():
 
 
 def test_search_pages_walk_every_match_once_newest_received_first(org, facebook, other_channel):
-    ingest_batch(facebook, Batch(comments=[
-        CommentData(external_id=f"s{i}", post_external_id="P2", created_time=at(5, i % 24),
+    ingest_batch(
+        facebook,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id=f"s{i}",
+                    post_external_id="P2",
+                    created_time=at(5, i % 24),
                     text=("brøyting i Storgata" if i % 3 else "noe helt annet"),
-                    state="hidden" if i % 7 == 0 else "visible")
-        for i in range(120)]))
+                    state="hidden" if i % 7 == 0 else "visible",
+                )
+                for i in range(120)
+            ]
+        ),
+    )
     from somedesk.inbox.models import Comment
     from somedesk.inbox.selectors import comment_page
 
-    for filters in (CommentFilters(q="brøyting"), CommentFilters(q="Storgata brøyting", platform_state="hidden")):
+    for filters in (
+        CommentFilters(q="brøyting"),
+        CommentFilters(q="Storgata brøyting", platform_state="hidden"),
+    ):
         expected = list(comment_list(org, filters).values_list("pk", flat=True))
         assert expected == sorted(expected, reverse=True) and expected
         seen, cursor = [], ""
@@ -95,4 +137,6 @@ def test_search_pages_walk_every_match_once_newest_received_first(org, facebook,
                 break
             cursor = page.next_cursor
         assert seen == expected
-        assert set(Comment.objects.filter(pk__in=seen).values_list("text", flat=True)) == {"brøyting i Storgata"}
+        assert set(Comment.objects.filter(pk__in=seen).values_list("text", flat=True)) == {
+            "brøyting i Storgata"
+        }

@@ -26,23 +26,63 @@ def rows(response) -> list[int]:
 
 @pytest.fixture
 def inbox(facebook, instagram, other_channel):
-    ingest_batch(facebook, Batch(
-        posts=[PostData(external_id="P1", created_time=at(1), text="Biblioteket får nye åpningstider")],
-        comments=[
-            CommentData(external_id="c1", post_external_id="P1", created_time=at(2, 9), text="Når åpner dere?",
-                        author_name="Kari"),
-            CommentData(external_id="c2", post_external_id="P1", created_time=at(2, 10), text="Klokka ti",
-                        author_name="Fjordvik kommune", parent_external_id="c1", from_page=True),
-            CommentData(external_id="c3", post_external_id="P1", created_time=at(3, 8), text="Søppel!",
-                        author_name="Troll", state="hidden"),
-        ]))
-    ingest_batch(instagram, Batch(comments=[
-        CommentData(external_id="i1", post_external_id="IG1", created_time=at(4, 12), text="Fint bilde",
-                    author_name="Ola")]))
-    ingest_batch(other_channel, Batch(comments=[
-        CommentData(external_id="x1", post_external_id="X1", created_time=at(5), text="Nabovik sin")]))
-    Comment.objects.filter(external_id="c3").update(triage_moderation="remove", triage_reason="spam",
-                                                    triage_route="none", triage_sentiment="negative")
+    ingest_batch(
+        facebook,
+        Batch(
+            posts=[PostData(external_id="P1", created_time=at(1), text="Biblioteket får nye åpningstider")],
+            comments=[
+                CommentData(
+                    external_id="c1",
+                    post_external_id="P1",
+                    created_time=at(2, 9),
+                    text="Når åpner dere?",
+                    author_name="Kari",
+                ),
+                CommentData(
+                    external_id="c2",
+                    post_external_id="P1",
+                    created_time=at(2, 10),
+                    text="Klokka ti",
+                    author_name="Fjordvik kommune",
+                    parent_external_id="c1",
+                    from_page=True,
+                ),
+                CommentData(
+                    external_id="c3",
+                    post_external_id="P1",
+                    created_time=at(3, 8),
+                    text="Søppel!",
+                    author_name="Troll",
+                    state="hidden",
+                ),
+            ],
+        ),
+    )
+    ingest_batch(
+        instagram,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id="i1",
+                    post_external_id="IG1",
+                    created_time=at(4, 12),
+                    text="Fint bilde",
+                    author_name="Ola",
+                )
+            ]
+        ),
+    )
+    ingest_batch(
+        other_channel,
+        Batch(
+            comments=[
+                CommentData(external_id="x1", post_external_id="X1", created_time=at(5), text="Nabovik sin")
+            ]
+        ),
+    )
+    Comment.objects.filter(external_id="c3").update(
+        triage_moderation="remove", triage_reason="spam", triage_route="none", triage_sentiment="negative"
+    )
     return {c.external_id: c for c in Comment.objects.all()}
 
 
@@ -53,15 +93,18 @@ def test_the_list_shows_the_organisations_comments_newest_first(client, fagperso
     assert "Nabovik sin" not in response.content.decode()
 
 
-@pytest.mark.parametrize("params, expected", [
-    (lambda i: {"channel": i["i1"].channel_id}, ["i1"]),
-    (lambda i: {"platform_state": "hidden"}, ["c3"]),
-    (lambda i: {"date_from": "2026-11-02", "date_to": "2026-11-02"}, ["c2", "c1"]),
-    (lambda i: {"moderation": "remove", "reason": "spam"}, ["c3"]),
-    (lambda i: {"route": "none", "sentiment": "negative"}, ["c3"]),
-    (lambda i: {"post": i["c1"].post_id}, ["c3", "c2", "c1"]),
-    (lambda i: {"q": "klokka"}, ["c2"]),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        (lambda i: {"channel": i["i1"].channel_id}, ["i1"]),
+        (lambda i: {"platform_state": "hidden"}, ["c3"]),
+        (lambda i: {"date_from": "2026-11-02", "date_to": "2026-11-02"}, ["c2", "c1"]),
+        (lambda i: {"moderation": "remove", "reason": "spam"}, ["c3"]),
+        (lambda i: {"route": "none", "sentiment": "negative"}, ["c3"]),
+        (lambda i: {"post": i["c1"].post_id}, ["c3", "c2", "c1"]),
+        (lambda i: {"q": "klokka"}, ["c2"]),
+    ],
+)
 def test_filters(client, servicetorg, inbox, params, expected):
     response = login(client, servicetorg).get(reverse("inbox:list"), params(inbox))
     assert rows(response) == [inbox[k].pk for k in expected]
@@ -76,18 +119,29 @@ def test_another_municipalitys_channel_or_post_cannot_be_used_as_filter(client, 
 
 
 def test_an_htmx_request_gets_only_the_rows(client, fagperson, inbox):
-    response = login(client, fagperson).get(reverse("inbox:list"), {"platform_state": "hidden"},
-                                            HTTP_HX_REQUEST="true")
+    response = login(client, fagperson).get(
+        reverse("inbox:list"), {"platform_state": "hidden"}, HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert "<html" not in body and rows(response) == [inbox["c3"].pk]
 
 
 def test_keyset_pages_walk_every_comment_once_in_order_even_with_equal_times(facebook, org):
     same = at(10, 12)
-    ingest_batch(facebook, Batch(comments=[
-        CommentData(external_id=f"k{i}", post_external_id="P1",
-                    created_time=same if i % 3 == 0 else same - timedelta(minutes=i), text=f"nr {i}")
-        for i in range(47)]))
+    ingest_batch(
+        facebook,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id=f"k{i}",
+                    post_external_id="P1",
+                    created_time=same if i % 3 == 0 else same - timedelta(minutes=i),
+                    text=f"nr {i}",
+                )
+                for i in range(47)
+            ]
+        ),
+    )
     expected = list(Comment.objects.order_by("-created_time", "-id").values_list("pk", flat=True))
     seen, cursor, pages = [], "", 0
     while True:
@@ -101,10 +155,21 @@ def test_keyset_pages_walk_every_comment_once_in_order_even_with_equal_times(fac
 
 
 def test_the_next_page_link_keeps_the_filters(client, fagperson, facebook, org):
-    ingest_batch(facebook, Batch(comments=[
-        CommentData(external_id=f"k{i}", post_external_id="P1", created_time=at(10, 0, i), text=f"brøyting {i}")
-        for i in range(60)] + [CommentData(external_id="other", post_external_id="P1", created_time=at(11),
-                                            text="noe annet")]))
+    ingest_batch(
+        facebook,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id=f"k{i}",
+                    post_external_id="P1",
+                    created_time=at(10, 0, i),
+                    text=f"brøyting {i}",
+                )
+                for i in range(60)
+            ]
+            + [CommentData(external_id="other", post_external_id="P1", created_time=at(11), text="noe annet")]
+        ),
+    )
     client = login(client, fagperson)
     first = client.get(reverse("inbox:list"), {"q": "brøyting"})
     assert len(rows(first)) == 50
@@ -120,9 +185,20 @@ def test_a_broken_cursor_shows_the_first_page(client, fagperson, inbox):
 
 
 def test_the_thread_shows_the_post_the_tree_and_the_revisions(client, fagperson, facebook, inbox):
-    ingest_batch(facebook, Batch(comments=[CommentData(external_id="c1", post_external_id="P1",
-                                                       created_time=at(2, 9), updated_time=at(2, 11),
-                                                       text="Når åpner dere på lørdag?")]))
+    ingest_batch(
+        facebook,
+        Batch(
+            comments=[
+                CommentData(
+                    external_id="c1",
+                    post_external_id="P1",
+                    created_time=at(2, 9),
+                    updated_time=at(2, 11),
+                    text="Når åpner dere på lørdag?",
+                )
+            ]
+        ),
+    )
     response = login(client, fagperson).get(reverse("inbox:thread", args=[inbox["c2"].pk]))
     body = response.content.decode()
     assert response.status_code == 200
@@ -130,7 +206,7 @@ def test_the_thread_shows_the_post_the_tree_and_the_revisions(client, fagperson,
     assert "Når åpner dere på lørdag?" in body and "Når åpner dere?" in body  # current text and the revision
     # c2 is nested under c1 (a reply list inside c1's item), and marked as the current one.
     c1_at = body.index(f'id="kommentar-{inbox["c1"].pk}"')
-    nested = body.index('thread-tree--replies', c1_at)
+    nested = body.index("thread-tree--replies", c1_at)
     assert nested < body.index(f'id="kommentar-{inbox["c2"].pk}"')
     assert 'aria-current="true"' in body
 
@@ -173,6 +249,7 @@ def test_other_municipalities_threads_are_not_found(client, outsider, inbox):
 
 
 def test_an_htmx_history_restore_gets_the_whole_page(client, fagperson, inbox):
-    response = login(client, fagperson).get(reverse("inbox:list"), HTTP_HX_REQUEST="true",
-                                            HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    response = login(client, fagperson).get(
+        reverse("inbox:list"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
     assert "<html" in response.content.decode()

@@ -19,13 +19,19 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def local_channel(org):
-    return Channel.objects.create(organisation=org, platform="local", external_id="local-fjordvik",
-                                  name="Fjordvik (lokal)")
+    return Channel.objects.create(
+        organisation=org, platform="local", external_id="local-fjordvik", name="Fjordvik (lokal)"
+    )
 
 
 def _draft(author, channel, **extra):
-    fields = dict(kind="news", title="Ny bussrute", text="Fra mandag går rute 214 hver halvtime.",
-                  link="https://www.fjordvik.kommune.no/buss", channels=[channel])
+    fields = dict(
+        kind="news",
+        title="Ny bussrute",
+        text="Fra mandag går rute 214 hver halvtime.",
+        link="https://www.fjordvik.kommune.no/buss",
+        channels=[channel],
+    )
     fields.update(extra)
     return services.publication_create(author, **fields)
 
@@ -40,7 +46,12 @@ def test_an_approved_text_is_published_on_the_channel(servicetorg, redaktor, loc
     sent = LocalAction.objects.get(channel=local_channel, kind="publish")
     assert sent.text == "Fra mandag går rute 214 hver halvtime.\n\nhttps://www.fjordvik.kommune.no/buss"
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"publication.create", "publication.submit", "publication.approve", "publication.published"} <= actions
+    assert {
+        "publication.create",
+        "publication.submit",
+        "publication.approve",
+        "publication.published",
+    } <= actions
 
 
 def test_nobody_approves_their_own_text(redaktor, local_channel):
@@ -75,8 +86,14 @@ def test_a_rejected_text_needs_a_reason_and_can_be_edited_again(servicetorg, red
     with pytest.raises(ValidationError):
         services.publication_reject(redaktor, publication, note="  ")
     services.publication_reject(redaktor, publication, note="Skriv tidspunktet tydeligere")
-    services.publication_update(servicetorg, publication, kind="news", title="Ny bussrute",
-                                text="Fra mandag 7. september går rute 214 hver halvtime.", channels=[local_channel])
+    services.publication_update(
+        servicetorg,
+        publication,
+        kind="news",
+        title="Ny bussrute",
+        text="Fra mandag 7. september går rute 214 hver halvtime.",
+        channels=[local_channel],
+    )
     publication.refresh_from_db()
     assert publication.status == Publication.Status.REJECTED and "7. september" in publication.text
 
@@ -86,8 +103,9 @@ def test_a_published_text_cannot_be_changed(servicetorg, redaktor, local_channel
     services.publication_submit(servicetorg, publication)
     services.publication_approve(redaktor, publication)
     with pytest.raises(ValidationError):
-        services.publication_update(servicetorg, publication, kind="news", title="x", text="y",
-                                    channels=[local_channel])
+        services.publication_update(
+            servicetorg, publication, kind="news", title="x", text="y", channels=[local_channel]
+        )
 
 
 def test_another_municipalitys_channel_cannot_be_chosen(servicetorg, other_channel):
@@ -97,12 +115,21 @@ def test_another_municipalitys_channel_cannot_be_chosen(servicetorg, other_chann
 
 def test_the_whole_flow_through_the_pages(client, servicetorg, redaktor, local_channel):
     client.login(username=servicetorg.username, password=PASSWORD)
-    response = client.post(reverse("publishing:new"), {
-        "kind": "announcement", "title": "Kunngjøring", "text": "Offentlig ettersyn av reguleringsplan.",
-        "link": "", "channels": [local_channel.pk], "publish_at": "",
-    })
+    response = client.post(
+        reverse("publishing:new"),
+        {
+            "kind": "announcement",
+            "title": "Kunngjøring",
+            "text": "Offentlig ettersyn av reguleringsplan.",
+            "link": "",
+            "channels": [local_channel.pk],
+            "publish_at": "",
+        },
+    )
     publication = Publication.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("publishing:detail", args=[publication.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "publishing:detail", args=[publication.pk]
+    )
     client.post(reverse("publishing:submit", args=[publication.pk]))
     assert client.post(reverse("publishing:approve", args=[publication.pk])).status_code == 403
     client.logout()

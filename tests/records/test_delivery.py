@@ -20,15 +20,24 @@ from tests.records.conftest import make_comment
 from tests.shared import SHARED
 
 pytestmark = pytest.mark.django_db
-SHARED_XSD = SHARED / "noark5/arkivmelding/xsd/fiks-arkiv/V1/no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd"
+SHARED_XSD = (
+    SHARED / "noark5/arkivmelding/xsd/fiks-arkiv/V1/no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd"
+)
 
 
 @pytest.fixture
 def journalposts(servicetorg, post):
-    c1 = case_open_from_comment(servicetorg, make_comment(post, "d1", "Hullet i veien ved Kaia er stort."),
-                                now=at(3, 10))
-    journal_answer(c1, text="Takk! Vi fyller det i morgen.", published_at=at(3, 12), user=servicetorg,
-                   signature=servicetorg.signature, reply_id=1)
+    c1 = case_open_from_comment(
+        servicetorg, make_comment(post, "d1", "Hullet i veien ved Kaia er stort."), now=at(3, 10)
+    )
+    journal_answer(
+        c1,
+        text="Takk! Vi fyller det i morgen.",
+        published_at=at(3, 12),
+        user=servicetorg,
+        signature=servicetorg.signature,
+        reply_id=1,
+    )
     case_open_from_comment(servicetorg, make_comment(post, "d2", "Når tømmes glassdunkene?"), now=at(3, 11))
     return list(Journalpost.objects.order_by("journalaar", "journalsekvensnummer"))
 
@@ -103,9 +112,16 @@ def _key_pair(name):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=30)).sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
     return cert, key
 
 
@@ -175,14 +191,18 @@ def test_archive_receipts_and_rejections_are_recorded(org, journalposts, tmp_pat
     (folder / "kvitteringer").mkdir()
     (folder / "feil").mkdir()
     (folder / "kvitteringer" / f"{first.message_id}.xml").write_text(
-        KVITTERING.format(key=journalposts[0].system_id), encoding="utf-8")
+        KVITTERING.format(key=journalposts[0].system_id), encoding="utf-8"
+    )
     (folder / "feil" / f"{second.message_id}.xml").write_text(FEIL, encoding="utf-8")
     capsys.readouterr()
     call_command("noark", "send", "--folder", str(folder))
     out = capsys.readouterr()
     assert "1 receipts, 1 rejected" in out.out and "Ukjent klasse 000.1" in out.err
     first.refresh_from_db()
-    assert first.archive_status == "received" and first.archive_system_id == "5c1d0b7a-7e0e-4b8e-8d2f-6b7f0a9e3c21"
+    assert (
+        first.archive_status == "received"
+        and first.archive_system_id == "5c1d0b7a-7e0e-4b8e-8d2f-6b7f0a9e3c21"
+    )
     again = Delivery.objects.get(pk=second.pk)
     # The rejected message went out again under a new message id; the accepted ones were not repeated.
     assert again.message_id != second.message_id and again.status == "delivered" and again.attempts == 2

@@ -21,7 +21,9 @@ def test_demo_light_cases_are_created_once_and_export_cleanly(tmp_path):
     cases = Saksmappe.objects.filter(organisation=org)
     assert cases.count() >= 10
     assert Journalpost.objects.filter(journalposttype="Utgående dokument").exists()
-    assert cases.filter(saksstatus="Avsluttet").exists() and cases.filter(saksstatus="Under behandling").exists()
+    assert (
+        cases.filter(saksstatus="Avsluttet").exists() and cases.filter(saksstatus="Under behandling").exists()
+    )
     assert all(obj.path.is_file() for obj in Dokumentobjekt.objects.all())
     counts = (cases.count(), Journalpost.objects.count(), Dokumentobjekt.objects.count())
 

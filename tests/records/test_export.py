@@ -19,29 +19,44 @@ from tests.shared import SHARED as SHARED_ROOT
 pytestmark = pytest.mark.django_db
 XSD = Path(__file__).resolve().parents[2] / "src" / "somedesk" / "records" / "xsd"
 SHARED = SHARED_ROOT / "noark5" / "xsd"
-PAIRS = {"arkivuttrekk.xml": "addml.xsd", "arkivstruktur.xml": "arkivstruktur.xsd",
-         "endringslogg.xml": "endringslogg.xsd", "loependeJournal.xml": "loependeJournal.xsd",
-         "offentligJournal.xml": "offentligJournal.xsd"}
+PAIRS = {
+    "arkivuttrekk.xml": "addml.xsd",
+    "arkivstruktur.xml": "arkivstruktur.xsd",
+    "endringslogg.xml": "endringslogg.xsd",
+    "loependeJournal.xml": "loependeJournal.xsd",
+    "offentligJournal.xml": "offentligJournal.xsd",
+}
 
 
 @pytest.fixture
 def closed_cases(servicetorg, arkivar, post):
     cases = []
-    texts = ["Søppeldunken i Storgata 5 ble ikke tømt. Kan dere sende bilen?",
-             "Gatelyset ved skolen til Ola Nordmann er ødelagt igjen.",
-             "Jeg klager på vedtaket om byggetillatelse i Fjordvik."]
+    texts = [
+        "Søppeldunken i Storgata 5 ble ikke tømt. Kan dere sende bilen?",
+        "Gatelyset ved skolen til Ola Nordmann er ødelagt igjen.",
+        "Jeg klager på vedtaket om byggetillatelse i Fjordvik.",
+    ]
     for i, text in enumerate(texts):
         route = "formal_inquiry" if i == 2 else "light_case"
-        comment = make_comment(post, f"e{i}", text, author=f"Innbygger Nummer{i}", route=route,
-                               created=at(3 + i, 9))
+        comment = make_comment(
+            post, f"e{i}", text, author=f"Innbygger Nummer{i}", route=route, created=at(3 + i, 9)
+        )
         case = case_open_from_comment(servicetorg, comment, now=at(3 + i, 10))
         if i < 2:
-            journal_answer(case, text=f"Takk, vi har sendt saken videre ({i}).", published_at=at(3 + i, 15),
-                           user=servicetorg, signature=servicetorg.signature, reply_id=100 + i)
+            journal_answer(
+                case,
+                text=f"Takk, vi har sendt saken videre ({i}).",
+                published_at=at(3 + i, 15),
+                user=servicetorg,
+                signature=servicetorg.signature,
+                reply_id=100 + i,
+            )
         case_close(arkivar, case, now=at(4 + i, 9))
         cases.append(case)
     # One open case, which must not be extracted.
-    case_open_from_comment(servicetorg, make_comment(post, "open", "Åpen sak?", created=at(9, 9)), now=at(9, 10))
+    case_open_from_comment(
+        servicetorg, make_comment(post, "open", "Åpen sak?", created=at(9, 9)), now=at(9, 10)
+    )
     return cases
 
 
@@ -72,8 +87,20 @@ def test_check_passes_on_a_fresh_export(org, closed_cases, tmp_path):
     out, _ = _export(org, tmp_path)
     report = check_extraction(out)
     assert report.ok, report.render()
-    assert {r.id for r in report.results} >= {"N5.01", "N5.02", "N5.03", "N5.28", "N5.30", "N5.32", "N5.47",
-                                             "N5.59", "N5.60", "SD.1", "SD.4", "SD.6"}
+    assert {r.id for r in report.results} >= {
+        "N5.01",
+        "N5.02",
+        "N5.03",
+        "N5.28",
+        "N5.30",
+        "N5.32",
+        "N5.47",
+        "N5.59",
+        "N5.60",
+        "SD.1",
+        "SD.4",
+        "SD.6",
+    }
 
 
 def test_public_journal_in_extraction_never_has_names(org, closed_cases, tmp_path):
@@ -119,14 +146,22 @@ def test_check_catches_a_gap_in_numbers(org, closed_cases, tmp_path):
     path = out / "arkivstruktur.xml"
     text = path.read_text(encoding="utf-8")
     assert "<journalsekvensnummer>5</journalsekvensnummer>" in text
-    path.write_text(text.replace("<journalsekvensnummer>5</journalsekvensnummer>",
-                                 "<journalsekvensnummer>7</journalsekvensnummer>"), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "<journalsekvensnummer>5</journalsekvensnummer>", "<journalsekvensnummer>7</journalsekvensnummer>"
+        ),
+        encoding="utf-8",
+    )
     report = check_extraction(out)
     sd1 = next(r for r in report.results if r.id == "SD.1")
     assert sd1.status == "fail" and any("2026/5" in m for m in sd1.messages), report.render()
     # A duplicate is caught too.
-    path.write_text(text.replace("<journalsekvensnummer>5</journalsekvensnummer>",
-                                 "<journalsekvensnummer>4</journalsekvensnummer>"), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "<journalsekvensnummer>5</journalsekvensnummer>", "<journalsekvensnummer>4</journalsekvensnummer>"
+        ),
+        encoding="utf-8",
+    )
     sd1 = next(r for r in check_extraction(out).results if r.id == "SD.1")
     assert any("occurs 2 times" in m for m in sd1.messages)
 

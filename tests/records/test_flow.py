@@ -27,7 +27,9 @@ def _inflate(data: bytes) -> bytes:
     parts = [data]
     for match in re.finditer(rb"/FlateDecode[^>]*>>\s*stream\r?\n", data):
         try:
-            parts.append(zlib.decompressobj().decompress(data[match.end():data.find(b"endstream", match.end())]))
+            parts.append(
+                zlib.decompressobj().decompress(data[match.end() : data.find(b"endstream", match.end())])
+            )
         except zlib.error:
             pass
     return b"\n".join(parts)
@@ -54,7 +56,7 @@ def test_open_case_creates_saksmappe_incoming_journalpost_and_pdfa(servicetorg, 
     assert b"/OutputIntents" in inflated and b"/GTS_PDFA1" in inflated
     assert b"/FontFile2" in inflated or b"/FontFile3" in inflated
     meta = data.index(b"/Type /Metadata")
-    assert b"/Filter" not in data[data.rfind(b"<<", 0, meta):data.index(b">>", meta)]
+    assert b"/Filter" not in data[data.rfind(b"<<", 0, meta) : data.index(b">>", meta)]
     assert obj.sjekksum == sha256_hex(data) and obj.filstoerrelse == len(data)
     # Opening twice gives the same case and no new numbers.
     assert case_open_from_comment(servicetorg, light_comment).pk == case.pk
@@ -62,8 +64,9 @@ def test_open_case_creates_saksmappe_incoming_journalpost_and_pdfa(servicetorg, 
 
 
 def test_private_names_never_in_public_titles(servicetorg, post):
-    comment = make_comment(post, "c2", "Naboen min Ola Hansen sier at veien er stengt. Stemmer det?",
-                           author="Per Pedersen")
+    comment = make_comment(
+        post, "c2", "Naboen min Ola Hansen sier at veien er stengt. Stemmer det?", author="Per Pedersen"
+    )
     case = case_open_from_comment(servicetorg, comment, now=at(3, 11))
     jp = case.journalposter.get()
     assert "Per Pedersen" in jp.tittel and "Ola Hansen" in jp.tittel
@@ -85,8 +88,14 @@ def test_formal_inquiry_title_withheld(servicetorg, post):
 
 def test_answer_then_close(servicetorg, arkivar, light_comment):
     case = case_open_from_comment(servicetorg, light_comment, now=at(3, 11))
-    out = journal_answer(case, text="Hei! Bilen kommer i morgen.", published_at=at(3, 14), user=servicetorg,
-                         signature=servicetorg.signature, reply_id=77)
+    out = journal_answer(
+        case,
+        text="Hei! Bilen kommer i morgen.",
+        published_at=at(3, 14),
+        user=servicetorg,
+        signature=servicetorg.signature,
+        reply_id=77,
+    )
     assert out.journalposttype == Journalposttype.UTGAAENDE and out.journalstatus == Journalstatus.EKSPEDERT
     assert (out.journalsekvensnummer, out.journalpostnummer) == (2, 2)
     assert pdfa_claim(out.dokumentbeskrivelser.get().dokumentobjekter.get().path.read_bytes())["part"] == "2"
@@ -107,8 +116,9 @@ def test_reply_published_signal_hook(servicetorg, light_comment):
     from somedesk.records.services import on_reply_published
 
     case = case_open_from_comment(servicetorg, light_comment, now=at(3, 11))
-    reply = SimpleNamespace(pk=5, comment=light_comment, text="Takk, vi ordner det.", published_at=at(3, 12),
-                            author=servicetorg)
+    reply = SimpleNamespace(
+        pk=5, comment=light_comment, text="Takk, vi ordner det.", published_at=at(3, 12), author=servicetorg
+    )
     jp = on_reply_published(reply=reply)
     assert jp is not None and jp.saksmappe_id == case.pk and jp.source_reply_id == 5
     other = make_comment(light_comment.post, "c9", "Bare en kommentar", route="none")
@@ -164,8 +174,9 @@ def test_emoji_are_written_out_not_dropped_in_the_pdf(servicetorg, post, caplog)
     assert pdfa_claim(data) == {"part": "2", "conformance": "B"}
 
 
-def test_publishing_a_desk_reply_journals_the_answer(servicetorg, light_comment,
-                                                     django_capture_on_commit_callbacks):
+def test_publishing_a_desk_reply_journals_the_answer(
+    servicetorg, light_comment, django_capture_on_commit_callbacks
+):
     from django.apps import apps
 
     from somedesk.records.signals import REPLIES_HOOK
@@ -175,9 +186,15 @@ def test_publishing_a_desk_reply_journals_the_answer(servicetorg, light_comment,
     case = case_open_from_comment(servicetorg, light_comment, now=at(3, 11))
     with django_capture_on_commit_callbacks(execute=True):
         reply = reply_model.objects.create(
-            comment=light_comment, organisation=light_comment.channel.organisation, author=servicetorg,
-            body="Bilen kommer i morgen.", signature=servicetorg.signature,
-            text=f"Bilen kommer i morgen.\n{servicetorg.signature}", created_at=at(3, 12), state="pending")
+            comment=light_comment,
+            organisation=light_comment.channel.organisation,
+            author=servicetorg,
+            body="Bilen kommer i morgen.",
+            signature=servicetorg.signature,
+            text=f"Bilen kommer i morgen.\n{servicetorg.signature}",
+            created_at=at(3, 12),
+            state="pending",
+        )
     assert case.journalposter.count() == 1  # not published yet
     with django_capture_on_commit_callbacks(execute=True):
         reply.state = "published"

@@ -20,8 +20,11 @@ from tests.records.conftest import make_comment
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = [
-    pytest.mark.skipif(not ON_POSTGRES, reason="row locks (SELECT ... FOR UPDATE) need PostgreSQL; SQLite "
-                       "serialises whole transactions, so the race cannot happen there"),
+    pytest.mark.skipif(
+        not ON_POSTGRES,
+        reason="row locks (SELECT ... FOR UPDATE) need PostgreSQL; SQLite "
+        "serialises whole transactions, so the race cannot happen there",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 WORKERS = 12
@@ -58,7 +61,9 @@ def test_parallel_numbers_have_no_gaps_or_duplicates(org):
         list(pool.map(worker, range(WORKERS)))
     assert len(committed) == len(set(committed)), "duplicate numbers"
     assert sorted(committed) == list(range(1, len(committed) + 1)), "gap in numbers"
-    assert SequenceCounter.objects.get(organisation=org, series="journal", year=2026).last_value == len(committed)
+    assert SequenceCounter.objects.get(organisation=org, series="journal", year=2026).last_value == len(
+        committed
+    )
 
 
 def test_parallel_case_creation(servicetorg, post):

@@ -28,6 +28,8 @@ def test_unknown_klasse_is_refused_with_line():
 
 
 def test_missing_legal_basis_is_refused():
-    text = RECORDS_YAML.read_text(encoding="utf-8").replace('    skjermingshjemmel: "Offl. § 13 jf. fvl. § 13"\n', "")
+    text = RECORDS_YAML.read_text(encoding="utf-8").replace(
+        '    skjermingshjemmel: "Offl. § 13 jf. fvl. § 13"\n', ""
+    )
     with pytest.raises(PolicyError, match="skjermingshjemmel"):
         parse_policy(text, "default.yaml")

@@ -21,11 +21,22 @@ def screened_case(servicetorg, arkivar, post):
     from django.utils import timezone
 
     today = timezone.now()
-    comment = make_comment(post, "v1", "Naboen Ola Hansen har parkert på fortauet igjen, kan dere fjerne bilen?",
-                           author="Per Pedersen", created=today)
+    comment = make_comment(
+        post,
+        "v1",
+        "Naboen Ola Hansen har parkert på fortauet igjen, kan dere fjerne bilen?",
+        author="Per Pedersen",
+        created=today,
+    )
     case = case_open_from_comment(servicetorg, comment, now=today)
-    journal_answer(case, text="Vi sender parkeringsvakt.", published_at=today, user=servicetorg,
-                   signature=servicetorg.signature, reply_id=11)
+    journal_answer(
+        case,
+        text="Vi sender parkeringsvakt.",
+        published_at=today,
+        user=servicetorg,
+        signature=servicetorg.signature,
+        reply_id=11,
+    )
     return case
 
 
@@ -98,7 +109,10 @@ def test_case_pages_and_close(client, screened_case, servicetorg, outsider, fagp
     client.logout()
     _login(client, fagperson)  # may view, not close, sees public titles only
     assert client.post(reverse("records:case_close", args=[screened_case.pk])).status_code == 403
-    assert "Per Pedersen" not in client.get(reverse("records:case_detail", args=[screened_case.pk])).content.decode()
+    assert (
+        "Per Pedersen"
+        not in client.get(reverse("records:case_detail", args=[screened_case.pk])).content.decode()
+    )
     client.logout()
     _login(client, outsider)
     assert client.get(reverse("records:case_detail", args=[screened_case.pk])).status_code == 404
@@ -114,8 +128,11 @@ def test_comment_action_opens_case(client, servicetorg, redaktor, post):
     request.user = servicetorg
     from django.contrib.auth.context_processors import PermWrapper
 
-    html = render_to_string("records/partials/comment_actions.html",
-                            {"comment": comment, "perms": PermWrapper(servicetorg)}, request=request)
+    html = render_to_string(
+        "records/partials/comment_actions.html",
+        {"comment": comment, "perms": PermWrapper(servicetorg)},
+        request=request,
+    )
     assert "Opprett sak og journalfør" in html
     _login(client, redaktor)
     assert client.post(reverse("records:comment_journal", args=[comment.pk])).status_code == 403

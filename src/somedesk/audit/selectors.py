@@ -29,12 +29,15 @@ def audit_events(organisation, filters: AuditFilters) -> QuerySet[AuditEvent]:
     if filters.date_from:
         qs = qs.filter(created_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=tz))
     if filters.date_to:
-        qs = qs.filter(created_at__lt=datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=tz))
+        qs = qs.filter(
+            created_at__lt=datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=tz)
+        )
     return qs.order_by("-id")
 
 
-def audit_page(organisation, filters: AuditFilters, before: int | None = None,
-               size: int = PAGE_SIZE) -> tuple[list[AuditEvent], int | None]:
+def audit_page(
+    organisation, filters: AuditFilters, before: int | None = None, size: int = PAGE_SIZE
+) -> tuple[list[AuditEvent], int | None]:
     """Keyset pages by id (the chain's own order): returns the events and the id to continue before."""
     qs = audit_events(organisation, filters)
     if before:
@@ -45,10 +48,18 @@ def audit_page(organisation, filters: AuditFilters, before: int | None = None,
 
 
 def audit_actions(organisation) -> list[str]:
-    return list(AuditEvent.objects.filter(organisation=organisation).order_by("action")
-                .values_list("action", flat=True).distinct())
+    return list(
+        AuditEvent.objects.filter(organisation=organisation)
+        .order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
+    )
 
 
 def audit_actors(organisation) -> list[str]:
-    return list(AuditEvent.objects.filter(organisation=organisation).order_by("actor_label")
-                .values_list("actor_label", flat=True).distinct())
+    return list(
+        AuditEvent.objects.filter(organisation=organisation)
+        .order_by("actor_label")
+        .values_list("actor_label", flat=True)
+        .distinct()
+    )

@@ -12,17 +12,29 @@ from somedesk.lib.text import canonical_json
 GENESIS = "0" * 64
 
 
-def _event_digest(prev_hash: str, *, created_at, actor_label, action, target_type, target_id,
-                  target_repr, changes, organisation_id) -> str:
-    body = canonical_json({
-        "prev": prev_hash,
-        "at": created_at.isoformat(timespec="microseconds"),
-        "actor": actor_label,
-        "action": action,
-        "target": [target_type, str(target_id), target_repr],
-        "changes": changes,
-        "org": organisation_id,
-    })
+def _event_digest(
+    prev_hash: str,
+    *,
+    created_at,
+    actor_label,
+    action,
+    target_type,
+    target_id,
+    target_repr,
+    changes,
+    organisation_id,
+) -> str:
+    body = canonical_json(
+        {
+            "prev": prev_hash,
+            "at": created_at.isoformat(timespec="microseconds"),
+            "actor": actor_label,
+            "action": action,
+            "target": [target_type, str(target_id), target_repr],
+            "changes": changes,
+            "org": organisation_id,
+        }
+    )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -57,8 +69,16 @@ class Entry:
     at: object = None
 
 
-def record(actor, action: str, target=None, changes: dict | None = None, *, organisation=None,
-           actor_label: str | None = None, at=None) -> AuditEvent:
+def record(
+    actor,
+    action: str,
+    target=None,
+    changes: dict | None = None,
+    *,
+    organisation=None,
+    actor_label: str | None = None,
+    at=None,
+) -> AuditEvent:
     """Append one event. Call it inside the transaction of the change it describes.
 
     `at` is only for loading history (the demo); live actions are stamped now.
@@ -86,11 +106,19 @@ def record_many(entries: list[Entry]) -> list[AuditEvent]:
             target_type = f"{target._meta.app_label}.{target._meta.model_name}"
             target_id = str(target.pk)
             target_repr = str(target)[:300]
-        rows.append(dict(
-            actor=actor_obj, actor_label=label, action=entry.action, target_type=target_type,
-            target_id=target_id, target_repr=target_repr, changes=_json_safe(entry.changes or {}),
-            organisation_id=getattr(organisation, "pk", organisation), at=entry.at,
-        ))
+        rows.append(
+            dict(
+                actor=actor_obj,
+                actor_label=label,
+                action=entry.action,
+                target_type=target_type,
+                target_id=target_id,
+                target_repr=target_repr,
+                changes=_json_safe(entry.changes or {}),
+                organisation_id=getattr(organisation, "pk", organisation),
+                at=entry.at,
+            )
+        )
     if not rows:
         return []
     with transaction.atomic():
@@ -101,9 +129,15 @@ def record_many(entries: list[Entry]) -> list[AuditEvent]:
         for row in rows:
             created_at = row.pop("at") or now
             digest = _event_digest(
-                prev_hash, created_at=created_at, actor_label=row["actor_label"], action=row["action"],
-                target_type=row["target_type"], target_id=row["target_id"], target_repr=row["target_repr"],
-                changes=row["changes"], organisation_id=row["organisation_id"],
+                prev_hash,
+                created_at=created_at,
+                actor_label=row["actor_label"],
+                action=row["action"],
+                target_type=row["target_type"],
+                target_id=row["target_id"],
+                target_repr=row["target_repr"],
+                changes=row["changes"],
+                organisation_id=row["organisation_id"],
             )
             events.append(AuditEvent(created_at=created_at, prev_hash=prev_hash, hash=digest, **row))
             prev_hash = digest
@@ -131,16 +165,33 @@ def verify_chain(progress=None) -> ChainProblem | None:
     """Walk the chain in order; return the first event whose hash or link does not hold."""
     prev_hash = GENESIS
     events = AuditEvent.objects.order_by("id").values(
-        "id", "created_at", "actor_label", "action", "target_type", "target_id", "target_repr",
-        "changes", "organisation_id", "prev_hash", "hash",
+        "id",
+        "created_at",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "changes",
+        "organisation_id",
+        "prev_hash",
+        "hash",
     )
     for row in events.iterator(chunk_size=2000):
         if row["prev_hash"] != prev_hash:
-            return ChainProblem(row["id"], "the link to the previous event is broken (an event was removed or altered)")
+            return ChainProblem(
+                row["id"], "the link to the previous event is broken (an event was removed or altered)"
+            )
         expected = _event_digest(
-            prev_hash, created_at=row["created_at"], actor_label=row["actor_label"], action=row["action"],
-            target_type=row["target_type"], target_id=row["target_id"], target_repr=row["target_repr"],
-            changes=row["changes"], organisation_id=row["organisation_id"],
+            prev_hash,
+            created_at=row["created_at"],
+            actor_label=row["actor_label"],
+            action=row["action"],
+            target_type=row["target_type"],
+            target_id=row["target_id"],
+            target_repr=row["target_repr"],
+            changes=row["changes"],
+            organisation_id=row["organisation_id"],
         )
         if expected != row["hash"]:
             return ChainProblem(row["id"], "the event's content does not match its hash (it was altered)")

@@ -10,8 +10,9 @@ def audit_log(request):
     """The organisation's audit trail, newest first (managers and archivists)."""
     form = AuditFilterForm(request.GET or None, organisation=request.user.organisation)
     before = request.GET.get("for", "")
-    events, next_before = audit_page(request.user.organisation, form.filters(),
-                                     before=int(before) if before.isdigit() else None)
+    events, next_before = audit_page(
+        request.user.organisation, form.filters(), before=int(before) if before.isdigit() else None
+    )
     next_query = ""
     if next_before:
         query = request.GET.copy()

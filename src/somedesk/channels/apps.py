@@ -10,8 +10,11 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("Kanaler")
     nav_items = [NavItem(80, _("Kanaler"), "channels:list", "channels.view_channelconnection")]
     role_permissions = {
-        "servicetorg": {"channels.view_channelconnection", "channels.reconnect_channel",
-                        "channels.view_outgoingaction"},
+        "servicetorg": {
+            "channels.view_channelconnection",
+            "channels.reconnect_channel",
+            "channels.view_outgoingaction",
+        },
         "redaktor": {"channels.view_channelconnection", "channels.view_outgoingaction"},
         "leder": {"channels.view_channelconnection"},
     }

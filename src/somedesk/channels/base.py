@@ -34,9 +34,17 @@ class ChannelError(Exception):
 
     retryable: ClassVar[bool] = False
 
-    def __init__(self, message: str, *, code: int | None = None, subcode: int | None = None,
-                 error_type: str = "", fbtrace_id: str = "", status: int | None = None,
-                 retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | None = None,
+        subcode: int | None = None,
+        error_type: str = "",
+        fbtrace_id: str = "",
+        status: int | None = None,
+        retry_after: float | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -49,9 +57,11 @@ class ChannelError(Exception):
     def describe(self) -> str:
         """The platform's message with its codes, as shown to the user."""
         parts = [self.message]
-        codes = [f"code {self.code}" if self.code is not None else "",
-                 f"subcode {self.subcode}" if self.subcode else "",
-                 f"fbtrace_id {self.fbtrace_id}" if self.fbtrace_id else ""]
+        codes = [
+            f"code {self.code}" if self.code is not None else "",
+            f"subcode {self.subcode}" if self.subcode else "",
+            f"fbtrace_id {self.fbtrace_id}" if self.fbtrace_id else "",
+        ]
         codes = [c for c in codes if c]
         if codes:
             parts.append(f"({', '.join(codes)})")
@@ -134,8 +144,9 @@ class ChannelAdapter:
     supports_block: ClassVar[bool] = False
     supports_unhide: ClassVar[bool] = True
 
-    def __init__(self, channel: Channel, token: str = "", *, base_url: str | None = None,
-                 timeout: float = 10.0):
+    def __init__(
+        self, channel: Channel, token: str = "", *, base_url: str | None = None, timeout: float = 10.0
+    ):
         self.channel = channel
         self.account_id = channel.external_id
         self.token = token
@@ -143,8 +154,9 @@ class ChannelAdapter:
         self.timeout = timeout
 
     # reading
-    def list_posts(self, *, since: datetime | None = None, cursor: str | None = None,
-                   limit: int = 25) -> Page:
+    def list_posts(
+        self, *, since: datetime | None = None, cursor: str | None = None, limit: int = 25
+    ) -> Page:
         raise NotImplementedError
 
     def list_comments(self, post_external_id: str, *, cursor: str | None = None, limit: int = 100) -> Page:

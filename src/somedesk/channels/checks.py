@@ -18,11 +18,16 @@ def meta_settings(app_configs=None, **kwargs):
         try:
             Fernet(key.encode() if isinstance(key, str) else key)
         except (ValueError, TypeError):
-            messages.append(checks.Error(
-                "SOMEDESK_FERNET_KEY is not a valid Fernet key (32 url-safe base64-encoded bytes).",
-                hint='Generate one: python -c "from cryptography.fernet import Fernet; '
-                     'print(Fernet.generate_key().decode())"', id="somedesk.E110"))
+            messages.append(
+                checks.Error(
+                    "SOMEDESK_FERNET_KEY is not a valid Fernet key (32 url-safe base64-encoded bytes).",
+                    hint='Generate one: python -c "from cryptography.fernet import Fernet; '
+                    'print(Fernet.generate_key().decode())"',
+                    id="somedesk.E110",
+                )
+            )
     if settings.META_APP_SECRET and len(settings.META_APP_SECRET) < 16:
-        messages.append(checks.Warning("META_APP_SECRET looks too short to be a Meta app secret.",
-                                       id="somedesk.W110"))
+        messages.append(
+            checks.Warning("META_APP_SECRET looks too short to be a Meta app secret.", id="somedesk.W110")
+        )
     return messages

@@ -13,11 +13,13 @@ class MissingKey(ImproperlyConfigured):
 def _fernet() -> Fernet:
     key = getattr(settings, "SOMEDESK_FERNET_KEY", "")
     if not key:
-        raise MissingKey(_(
-            "SOMEDESK_FERNET_KEY er ikke satt, så tilgangsnøkler kan ikke lagres kryptert. Lag en nøkkel med "
-            "`python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\"` "
-            "og sett den i miljøet."
-        ))
+        raise MissingKey(
+            _(
+                "SOMEDESK_FERNET_KEY er ikke satt, så tilgangsnøkler kan ikke lagres kryptert. Lag en nøkkel med "
+                '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"` '
+                "og sett den i miljøet."
+            )
+        )
     try:
         return Fernet(key.encode() if isinstance(key, str) else key)
     except (ValueError, TypeError) as exc:

@@ -125,28 +125,50 @@ class FakeGraph:
             acc = self.accounts[account_id]
             if not post_id:
                 post_id = f"{account_id}_{self.new_id()}" if acc.platform == "facebook" else self.new_id()
-            item = Item(id=post_id, account_id=account_id, kind="post", text=text,
-                        created=created if created is not None else time.time())
+            item = Item(
+                id=post_id,
+                account_id=account_id,
+                kind="post",
+                text=text,
+                created=created if created is not None else time.time(),
+            )
             self.items[item.id] = item
             return item
 
-    def add_comment(self, post_id: str, text: str, *, author_id: str = "", author_name: str = "",
-                    parent_id: str = "", created: float | None = None, comment_id: str = "") -> Item:
+    def add_comment(
+        self,
+        post_id: str,
+        text: str,
+        *,
+        author_id: str = "",
+        author_name: str = "",
+        parent_id: str = "",
+        created: float | None = None,
+        comment_id: str = "",
+    ) -> Item:
         with self.lock:
             post = self.items[post_id]
             acc = self.accounts[post.account_id]
             if not comment_id:
                 short = post_id.split("_", 1)[-1]
                 comment_id = f"{short}_{self.new_id()}" if acc.platform == "facebook" else self.new_id()
-            item = Item(id=comment_id, account_id=post.account_id, kind="comment", text=text,
-                        created=created if created is not None else time.time(),
-                        author_id=author_id or self.new_id(), author_name=author_name or "Ola Nordmann",
-                        post_id=post_id, parent_id=parent_id)
+            item = Item(
+                id=comment_id,
+                account_id=post.account_id,
+                kind="comment",
+                text=text,
+                created=created if created is not None else time.time(),
+                author_id=author_id or self.new_id(),
+                author_name=author_name or "Ola Nordmann",
+                post_id=post_id,
+                parent_id=parent_id,
+            )
             self.items[item.id] = item
             return item
 
-    def fault(self, kind: str, times: int = 1, *, path: str = "", code: int | None = None,
-              seconds: float = 0.0) -> None:
+    def fault(
+        self, kind: str, times: int = 1, *, path: str = "", code: int | None = None, seconds: float = 0.0
+    ) -> None:
         with self.lock:
             self.faults.append(Fault(kind=kind, times=times, path=path, code=code, seconds=seconds))
 
@@ -172,34 +194,76 @@ class FakeGraph:
         if item.kind == "comment":
             value = {
                 "from": {"id": item.author_id, "name": item.author_name},
-                "post": {"status_type": "mobile_status_update", "is_published": True,
-                         "updated_time": graph_time(when), "permalink_url": f"https://www.facebook.com/{item.post_id}",
-                         "promotion_status": "inactive", "id": item.post_id},
-                "post_id": item.post_id, "comment_id": item.id, "created_time": int(item.created),
-                "item": "comment", "parent_id": item.parent_id or item.post_id, "verb": verb,
+                "post": {
+                    "status_type": "mobile_status_update",
+                    "is_published": True,
+                    "updated_time": graph_time(when),
+                    "permalink_url": f"https://www.facebook.com/{item.post_id}",
+                    "promotion_status": "inactive",
+                    "id": item.post_id,
+                },
+                "post_id": item.post_id,
+                "comment_id": item.id,
+                "created_time": int(item.created),
+                "item": "comment",
+                "parent_id": item.parent_id or item.post_id,
+                "verb": verb,
             }
             if verb in ("add", "edited"):
                 value["message"] = item.text
         else:
-            value = {"from": {"id": acc.id, "name": acc.name}, "post_id": item.id, "created_time": int(item.created),
-                     "item": "status", "verb": verb, "published": 1}
+            value = {
+                "from": {"id": acc.id, "name": acc.name},
+                "post_id": item.id,
+                "created_time": int(item.created),
+                "item": "status",
+                "verb": verb,
+                "published": 1,
+            }
             if verb in ("add", "edited"):
                 value["message"] = item.text
-        return {"object": "page", "entry": [{"id": acc.id, "time": int(when),
-                                             "changes": [{"field": "feed", "value": value}]}]}
+        return {
+            "object": "page",
+            "entry": [{"id": acc.id, "time": int(when), "changes": [{"field": "feed", "value": value}]}],
+        }
 
     def ig_comment_event(self, item: Item, *, when: float | None = None) -> dict:
         acc = self.accounts[item.account_id]
-        value = {"from": {"id": item.author_id, "username": item.author_name},
-                 "media": {"id": item.post_id, "media_product_type": "FEED"}, "id": item.id, "text": item.text}
+        value = {
+            "from": {"id": item.author_id, "username": item.author_name},
+            "media": {"id": item.post_id, "media_product_type": "FEED"},
+            "id": item.id,
+            "text": item.text,
+        }
         if item.parent_id:
             value["parent_id"] = item.parent_id
-        return {"object": "instagram", "entry": [{"id": acc.id, "time": int(when or time.time()),
-                                                  "changes": [{"field": "comments", "value": value}]}]}
+        return {
+            "object": "instagram",
+            "entry": [
+                {
+                    "id": acc.id,
+                    "time": int(when or time.time()),
+                    "changes": [{"field": "comments", "value": value}],
+                }
+            ],
+        }
 
     def ig_mention_event(self, account_id: str, comment: Item, *, when: float | None = None) -> dict:
-        return {"object": "instagram", "entry": [{"id": account_id, "time": int(when or time.time()), "changes": [
-            {"field": "mentions", "value": {"media_id": comment.post_id, "comment_id": comment.id}}]}]}
+        return {
+            "object": "instagram",
+            "entry": [
+                {
+                    "id": account_id,
+                    "time": int(when or time.time()),
+                    "changes": [
+                        {
+                            "field": "mentions",
+                            "value": {"media_id": comment.post_id, "comment_id": comment.id},
+                        }
+                    ],
+                }
+            ],
+        }
 
     def event_for(self, item: Item, verb: str = "add") -> tuple[str, dict]:
         acc = self.accounts[item.account_id]
@@ -215,8 +279,16 @@ class FakeGraph:
         """POST a signed event to somedesk, as Meta does. Returns the HTTP status."""
         body, signature = self.signed(payload)
         target = url or self.webhook_url.rstrip("/") + f"/{platform}/"
-        request = urllib.request.Request(target, data=body, method="POST", headers={
-            "Content-Type": "application/json", "X-Hub-Signature-256": signature, "User-Agent": "facebookexternalua"})
+        request = urllib.request.Request(
+            target,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": signature,
+                "User-Agent": "facebookexternalua",
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status
@@ -275,10 +347,21 @@ class FakeGraph:
         return {"X-Business-Use-Case-Usage": json.dumps(buc)}
 
     @staticmethod
-    def error(message: str, code: int, *, subcode: int | None = None, etype: str = "OAuthException",
-              status: int = 400, transient: bool = False) -> tuple[int, dict, dict]:
-        err = {"message": message, "type": etype, "code": code,
-               "fbtrace_id": base64.b64encode(random.randbytes(8)).decode().rstrip("=")}
+    def error(
+        message: str,
+        code: int,
+        *,
+        subcode: int | None = None,
+        etype: str = "OAuthException",
+        status: int = 400,
+        transient: bool = False,
+    ) -> tuple[int, dict, dict]:
+        err = {
+            "message": message,
+            "type": etype,
+            "code": code,
+            "fbtrace_id": base64.b64encode(random.randbytes(8)).decode().rstrip("="),
+        }
         if subcode is not None:
             err["error_subcode"] = subcode
         if transient:
@@ -291,54 +374,96 @@ class FakeGraph:
             return None
         if fault.kind == "rate_limit":
             code = fault.code or 4
-            names = {4: "Application request limit reached", 17: "User request limit reached",
-                     32: "Page request limit reached", 613: "Calls to this api have exceeded the rate limit.",
-                     80001: "There have been too many calls to this Page account. Wait a bit and try again."}
-            status, body, _h = self.error(names.get(code, "Rate limit"), code, etype="OAuthException",
-                                          status=400, transient=True)
+            names = {
+                4: "Application request limit reached",
+                17: "User request limit reached",
+                32: "Page request limit reached",
+                613: "Calls to this api have exceeded the rate limit.",
+                80001: "There have been too many calls to this Page account. Wait a bit and try again.",
+            }
+            status, body, _h = self.error(
+                names.get(code, "Rate limit"), code, etype="OAuthException", status=400, transient=True
+            )
             headers = {"X-App-Usage": json.dumps({"call_count": 100, "total_cputime": 30, "total_time": 40})}
             return status, body, headers
         if fault.kind == "token_expired":
-            return self.error("Error validating access token: Session has expired on Thursday, 26-Nov-26 "
-                              "04:00:00 PST.", 190, subcode=463, status=400)
+            return self.error(
+                "Error validating access token: Session has expired on Thursday, 26-Nov-26 04:00:00 PST.",
+                190,
+                subcode=463,
+                status=400,
+            )
         if fault.kind == "token_revoked":
-            return self.error("Error validating access token: The session has been invalidated because the "
-                              "user changed their password.", 190, subcode=460, status=400)
+            return self.error(
+                "Error validating access token: The session has been invalidated because the "
+                "user changed their password.",
+                190,
+                subcode=460,
+                status=400,
+            )
         if fault.kind == "permission":
-            return self.error("(#200) Requires pages_manage_engagement permission to manage the object",
-                              fault.code or 200, status=403)
+            return self.error(
+                "(#200) Requires pages_manage_engagement permission to manage the object",
+                fault.code or 200,
+                status=403,
+            )
         if fault.kind == "server_error":
-            return 500, {"error": {"message": "An unknown error has occurred.", "type": "OAuthException",
-                                   "code": 1, "is_transient": True, "fbtrace_id": "AfakeTrace500"}}, {}
+            return (
+                500,
+                {
+                    "error": {
+                        "message": "An unknown error has occurred.",
+                        "type": "OAuthException",
+                        "code": 1,
+                        "is_transient": True,
+                        "fbtrace_id": "AfakeTrace500",
+                    }
+                },
+                {},
+            )
         if fault.kind == "transient":
-            return self.error("An unexpected error has occurred. Please retry your request later.", 2,
-                              status=503, transient=True)
+            return self.error(
+                "An unexpected error has occurred. Please retry your request later.",
+                2,
+                status=503,
+                transient=True,
+            )
         if fault.kind == "not_found":
-            return self.error("Unsupported get request. Object with ID 'x' does not exist", 100, subcode=33,
-                              etype="GraphMethodException")
+            return self.error(
+                "Unsupported get request. Object with ID 'x' does not exist",
+                100,
+                subcode=33,
+                etype="GraphMethodException",
+            )
         return None
 
     def _auth(self, token: str):
         if not token:
-            return self.error("An active access token must be used to query information about the current user.",
-                              2500)
+            return self.error(
+                "An active access token must be used to query information about the current user.", 2500
+            )
         for acc in self.accounts.values():
             if hmac.compare_digest(acc.token, token):
                 if acc.token_state == "expired":
                     return self.error("Error validating access token: Session has expired.", 190, subcode=463)
                 if acc.token_state == "revoked":
-                    return self.error("Error validating access token: The user has not authorized application.",
-                                      190, subcode=458)
+                    return self.error(
+                        "Error validating access token: The user has not authorized application.",
+                        190,
+                        subcode=458,
+                    )
                 return acc
         return self.error("Invalid OAuth access token - Cannot parse access token", 190)
 
     def _page(self, items: list[dict], params: dict, path: str) -> dict:
         limit = max(1, min(int(params.get("limit") or 25), 100))
         start = _decode_cursor(params.get("after")) if params.get("after") else 0
-        chunk = items[start:start + limit]
+        chunk = items[start : start + limit]
         body: dict = {"data": chunk}
         if chunk:
-            body["paging"] = {"cursors": {"before": _encode_cursor(start), "after": _encode_cursor(start + len(chunk))}}
+            body["paging"] = {
+                "cursors": {"before": _encode_cursor(start), "after": _encode_cursor(start + len(chunk))}
+            }
             if start + len(chunk) < len(items):
                 q = {k: v for k, v in params.items() if k != "access_token"}
                 q["after"] = _encode_cursor(start + len(chunk))
@@ -364,9 +489,13 @@ class FakeGraph:
             return self._account_route(method, edge, params, acc)
         item = self.items.get(obj_id)
         if item is None or item.deleted or item.account_id != acc.id:
-            return self.error(f"Unsupported {method.lower()} request. Object with ID '{obj_id}' does not exist, "
-                              "cannot be loaded due to missing permissions, or does not support this operation.",
-                              100, subcode=33, etype="GraphMethodException")[:2]
+            return self.error(
+                f"Unsupported {method.lower()} request. Object with ID '{obj_id}' does not exist, "
+                "cannot be loaded due to missing permissions, or does not support this operation.",
+                100,
+                subcode=33,
+                etype="GraphMethodException",
+            )[:2]
         if method == "GET" and not edge:
             return 200, self._render(item, acc)
         if method == "GET" and edge == "comments":
@@ -381,20 +510,26 @@ class FakeGraph:
         if method == "DELETE" and not edge:
             item.deleted = True
             return 200, {"success": True}
-        if method == "POST" and ((edge == "comments" and acc.platform == "facebook")
-                                 or (edge == "replies" and acc.platform == "instagram")):
+        if method == "POST" and (
+            (edge == "comments" and acc.platform == "facebook")
+            or (edge == "replies" and acc.platform == "instagram")
+        ):
             message = params.get("message", "")
             if not message:
                 return self.error("(#100) Missing message", 100)[:2]
             post_id = item.id if item.kind == "post" else item.post_id
             parent = "" if item.kind == "post" else (item.parent_id or item.id)
-            reply = self.add_comment(post_id, message, author_id=acc.id, author_name=acc.name, parent_id=parent)
+            reply = self.add_comment(
+                post_id, message, author_id=acc.id, author_name=acc.name, parent_id=parent
+            )
             return 200, {"id": reply.id}
         return self.error("Unsupported request", 100)[:2]
 
     def _account_route(self, method: str, edge: str, params: dict, acc: Account) -> tuple[int, dict]:
-        posts = sorted((i for i in self.items.values() if i.account_id == acc.id and i.kind == "post"
-                        and not i.deleted), key=lambda i: (-i.created, i.id))
+        posts = sorted(
+            (i for i in self.items.values() if i.account_id == acc.id and i.kind == "post" and not i.deleted),
+            key=lambda i: (-i.created, i.id),
+        )
         if method == "GET" and edge in ("feed", "posts", "published_posts", "media"):
             if params.get("since"):
                 posts = [p for p in posts if p.created >= float(params["since"])]
@@ -407,10 +542,17 @@ class FakeGraph:
                 item = self.items.get(m.group(1))
                 if item is None or item.deleted:
                     return self.error("(#100) Invalid comment id", 100, subcode=33)[:2]
-                return 200, {"mentioned_comment": {
-                    "id": item.id, "text": item.text, "timestamp": graph_time(item.created),
-                    "username": item.author_name, "from": {"id": item.author_id, "username": item.author_name},
-                    "media": {"id": item.post_id}}, "id": acc.id}
+                return 200, {
+                    "mentioned_comment": {
+                        "id": item.id,
+                        "text": item.text,
+                        "timestamp": graph_time(item.created),
+                        "username": item.author_name,
+                        "from": {"id": item.author_id, "username": item.author_name},
+                        "media": {"id": item.post_id},
+                    },
+                    "id": acc.id,
+                }
             return 200, {"id": acc.id, "name": acc.name}
         if method == "POST" and edge == "feed" and acc.platform == "facebook":
             if not params.get("message") and not params.get("link"):
@@ -438,33 +580,67 @@ class FakeGraph:
     def _render(self, item: Item, acc: Account) -> dict:
         if acc.platform == "facebook":
             if item.kind == "post":
-                out = {"id": item.id, "message": item.text, "created_time": graph_time(item.created),
-                       "permalink_url": f"https://www.facebook.com/{item.id}", "is_hidden": item.hidden}
+                out = {
+                    "id": item.id,
+                    "message": item.text,
+                    "created_time": graph_time(item.created),
+                    "permalink_url": f"https://www.facebook.com/{item.id}",
+                    "is_hidden": item.hidden,
+                }
                 if item.updated:
                     out["updated_time"] = graph_time(item.updated)
                 return out
-            out = {"id": item.id, "message": item.text, "created_time": graph_time(item.created),
-                   "from": {"id": item.author_id, "name": item.author_name}, "is_hidden": item.hidden,
-                   "permalink_url": f"https://www.facebook.com/{item.post_id}?comment_id={item.id}"}
+            out = {
+                "id": item.id,
+                "message": item.text,
+                "created_time": graph_time(item.created),
+                "from": {"id": item.author_id, "name": item.author_name},
+                "is_hidden": item.hidden,
+                "permalink_url": f"https://www.facebook.com/{item.post_id}?comment_id={item.id}",
+            }
             if item.parent_id:
-                out["parent"] = {"id": item.parent_id, "created_time": graph_time(self.items[item.parent_id].created)
-                                 if item.parent_id in self.items else graph_time(item.created)}
+                out["parent"] = {
+                    "id": item.parent_id,
+                    "created_time": graph_time(self.items[item.parent_id].created)
+                    if item.parent_id in self.items
+                    else graph_time(item.created),
+                }
             return out
         if item.kind == "post":
-            return {"id": item.id, "caption": item.text, "timestamp": graph_time(item.created),
-                    "permalink": f"https://www.instagram.com/p/{item.id}/", "media_type": "IMAGE",
-                    "comments_count": sum(1 for i in self.items.values() if i.post_id == item.id and not i.deleted)}
-        out = {"id": item.id, "text": item.text, "timestamp": graph_time(item.created), "username": item.author_name,
-               "from": {"id": item.author_id, "username": item.author_name}, "hidden": item.hidden,
-               "media": {"id": item.post_id}}
+            return {
+                "id": item.id,
+                "caption": item.text,
+                "timestamp": graph_time(item.created),
+                "permalink": f"https://www.instagram.com/p/{item.id}/",
+                "media_type": "IMAGE",
+                "comments_count": sum(
+                    1 for i in self.items.values() if i.post_id == item.id and not i.deleted
+                ),
+            }
+        out = {
+            "id": item.id,
+            "text": item.text,
+            "timestamp": graph_time(item.created),
+            "username": item.author_name,
+            "from": {"id": item.author_id, "username": item.author_name},
+            "hidden": item.hidden,
+            "media": {"id": item.post_id},
+        }
         if item.parent_id:
             out["parent_id"] = item.parent_id
         return out
 
     def _comments_of(self, item: Item, acc: Account, params: dict) -> list[dict]:
-        comments = sorted((i for i in self.items.values() if i.kind == "comment" and not i.deleted
-                           and i.post_id == (item.id if item.kind == "post" else item.post_id)),
-                          key=lambda i: (i.created, i.id))
+        comments = sorted(
+            (
+                i
+                for i in self.items.values()
+                if i.kind == "comment"
+                and not i.deleted
+                and i.post_id == (item.id if item.kind == "post" else item.post_id)
+            ),
+            key=lambda i: (i.created, i.id),
+        )
         if item.kind == "comment":  # comments of a comment: its replies
             comments = [c for c in comments if c.parent_id == item.id]
         elif acc.platform == "facebook" and params.get("filter") != "stream":
@@ -483,15 +659,27 @@ class FakeGraph:
 
     # --- control over HTTP (for a fake server in another process) -----------------------------------------
     def _control(self, method: str, path: str, data: dict) -> tuple[int, dict, dict]:
-        action = path[len("/_fake/"):].strip("/")
+        action = path[len("/_fake/") :].strip("/")
         with self.lock:
             if action == "state":
-                return 200, {"accounts": len(self.accounts), "items": len(self.items), "faults": len(self.faults),
-                             "requests": len(self.requests)}, {}
+                return (
+                    200,
+                    {
+                        "accounts": len(self.accounts),
+                        "items": len(self.items),
+                        "faults": len(self.faults),
+                        "requests": len(self.requests),
+                    },
+                    {},
+                )
             if action == "fault":
-                self.fault(data["kind"], int(data.get("times", 1)), path=data.get("path", ""),
-                           code=int(data["code"]) if data.get("code") else None,
-                           seconds=float(data.get("seconds", 0)))
+                self.fault(
+                    data["kind"],
+                    int(data.get("times", 1)),
+                    path=data.get("path", ""),
+                    code=int(data["code"]) if data.get("code") else None,
+                    seconds=float(data.get("seconds", 0)),
+                )
                 return 200, {"ok": True}, {}
             if action == "clear":
                 self.clear_faults()
@@ -500,8 +688,11 @@ class FakeGraph:
                 self.usage_percent = int(data.get("percent", 5))
                 return 200, {"ok": True}, {}
             if action == "token":
-                self.set_token(data["account"], data.get("token", self.accounts[data["account"]].token),
-                               data.get("state", "valid"))
+                self.set_token(
+                    data["account"],
+                    data.get("token", self.accounts[data["account"]].token),
+                    data.get("state", "valid"),
+                )
                 return 200, {"ok": True}, {}
             if action == "account":
                 self.add_account(data["platform"], data["id"], data.get("name", data["id"]), data["token"])
@@ -511,8 +702,12 @@ class FakeGraph:
                 return 200, {"id": post.id}, {}
         if action == "comment":
             # Create a comment on the platform and (unless told not to) send its webhook to somedesk.
-            comment = self.add_comment(data["post"], data.get("text", ""), author_name=data.get("author", ""),
-                                       parent_id=data.get("parent", ""))
+            comment = self.add_comment(
+                data["post"],
+                data.get("text", ""),
+                author_name=data.get("author", ""),
+                parent_id=data.get("parent", ""),
+            )
             status = None
             if data.get("webhook", True) and self.webhook_url:
                 status = self.send_webhook(*self.event_for(comment))
@@ -554,8 +749,11 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 form = {k: v[-1] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
         auth = self.headers.get("Authorization", "")
-        token = auth.split(" ", 1)[1].strip() if " " in auth else query.pop("access_token", "") or form.pop(
-            "access_token", "")
+        token = (
+            auth.split(" ", 1)[1].strip()
+            if " " in auth
+            else query.pop("access_token", "") or form.pop("access_token", "")
+        )
         try:
             status, body, headers = self.fake.handle(method, parsed.path, query, form, token)
         except Exception as exc:  # a bug in the fake should look like a platform 500, not hang the client
@@ -597,7 +795,9 @@ def seed_demo(fake: FakeGraph) -> dict:
     fb = fake.add_account("facebook", *DEMO_FACEBOOK)
     ig = fake.add_account("instagram", *DEMO_INSTAGRAM)
     now = time.time()
-    fb_post = fake.add_post(fb.id, "Vintervedlikehold: slik brøyter vi i Fjordvik denne vinteren.", now - 3600)
+    fb_post = fake.add_post(
+        fb.id, "Vintervedlikehold: slik brøyter vi i Fjordvik denne vinteren.", now - 3600
+    )
     ig_post = fake.add_post(ig.id, "Nordlys over Fjordvik i kveld ✨", now - 1800)
     fake.add_comment(fb_post.id, "Bra informasjon, takk!", author_name="Kari Nordmann", created=now - 3000)
     fake.add_comment(ig_post.id, "Nydelig!", author_name="fjordfan", created=now - 1500)
@@ -610,7 +810,9 @@ def live(fake: FakeGraph, posts: dict, interval: float, stop: threading.Event) -
     n = 0
     while not stop.wait(interval):
         post_id = posts["facebook_post"] if n % 2 == 0 else posts["instagram_post"]
-        comment = fake.add_comment(post_id, DEMO_COMMENTS[n % len(DEMO_COMMENTS)], author_name=names[n % len(names)])
+        comment = fake.add_comment(
+            post_id, DEMO_COMMENTS[n % len(DEMO_COMMENTS)], author_name=names[n % len(names)]
+        )
         try:
             fake.send_webhook(*fake.event_for(comment))
         except OSError:
@@ -622,8 +824,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="fakegraph", description="A fake Graph API on loopback.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--app-secret", default="fake-app-secret", help="signs webhook events (META_APP_SECRET)")
-    parser.add_argument("--webhook-url", default="", help="somedesk's webhook base, e.g. http://127.0.0.1:8000/webhooks/")
+    parser.add_argument(
+        "--app-secret", default="fake-app-secret", help="signs webhook events (META_APP_SECRET)"
+    )
+    parser.add_argument(
+        "--webhook-url", default="", help="somedesk's webhook base, e.g. http://127.0.0.1:8000/webhooks/"
+    )
     parser.add_argument("--seed", action="store_true", help="create the Fjordvik demo page and account")
     parser.add_argument("--live", type=float, default=0, help="send a new comment every N seconds")
     args = parser.parse_args(argv)

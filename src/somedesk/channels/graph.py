@@ -43,8 +43,11 @@ def classify(status: int, body: Any, headers: httpx.Headers | dict | None = None
     code = _int(error.get("code"))
     subcode = _int(error.get("error_subcode"))
     kwargs = {
-        "code": code, "subcode": subcode, "error_type": str(error.get("type") or ""),
-        "fbtrace_id": str(error.get("fbtrace_id") or ""), "status": status,
+        "code": code,
+        "subcode": subcode,
+        "error_type": str(error.get("type") or ""),
+        "fbtrace_id": str(error.get("fbtrace_id") or ""),
+        "status": status,
     }
     message = str(error.get("error_user_msg") or error.get("message") or "Graph API error")
     if code in RATE_LIMIT_CODES:
@@ -69,8 +72,11 @@ def _int(value) -> int | None:
 
 def parse_usage(headers) -> dict:
     usage: dict[str, Any] = {}
-    for name, key in (("x-app-usage", "app"), ("x-business-use-case-usage", "business"),
-                      ("x-page-usage", "page")):
+    for name, key in (
+        ("x-app-usage", "app"),
+        ("x-business-use-case-usage", "business"),
+        ("x-page-usage", "page"),
+    ):
         raw = headers.get(name) if headers is not None else None
         if raw:
             try:
@@ -112,8 +118,14 @@ class GraphClient:
     """One Graph API connection for one token. The token travels in the Authorization header, so it
     never appears in URLs or access logs."""
 
-    def __init__(self, token: str, *, base_url: str | None = None, timeout: float = 10.0,
-                 version: str = GRAPH_API_VERSION):
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str | None = None,
+        timeout: float = 10.0,
+        version: str = GRAPH_API_VERSION,
+    ):
         self.token = token
         root = (base_url or settings.META_GRAPH_URL).rstrip("/")
         self.base = f"{root}/{version}"

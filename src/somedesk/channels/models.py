@@ -17,7 +17,9 @@ class ChannelConnection(models.Model):
     # Rate limiting: no calls before backoff_until; level grows with each throttle and resets on success.
     backoff_until = models.DateTimeField(null=True, blank=True)
     backoff_level = models.PositiveSmallIntegerField(default=0)
-    usage = models.JSONField(default=dict, blank=True, help_text="Last X-App-Usage / X-Business-Use-Case-Usage")
+    usage = models.JSONField(
+        default=dict, blank=True, help_text="Last X-App-Usage / X-Business-Use-Case-Usage"
+    )
     last_poll_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     backfilled_at = models.DateTimeField(null=True, blank=True)
@@ -77,15 +79,18 @@ class OutgoingAction(models.Model):
     result_external_id = models.CharField(max_length=100, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     not_before = models.DateTimeField(null=True, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["state", "not_before"], name="outgoing_state_due"),
-                   models.Index(fields=["channel", "kind", "done_at"], name="outgoing_pacing")]
+        indexes = [
+            models.Index(fields=["state", "not_before"], name="outgoing_state_due"),
+            models.Index(fields=["channel", "kind", "done_at"], name="outgoing_pacing"),
+        ]
         ordering = ["-created_at"]
         verbose_name = _("utgående handling")
         verbose_name_plural = _("utgående handlinger")

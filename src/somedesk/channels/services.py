@@ -79,8 +79,13 @@ def channel_set_token(channel, token: str, *, actor=None) -> ChannelConnection:
         channel.status = "active"
         channel.status_message = ""
         channel.save(update_fields=["status", "status_message"])
-        record(actor, "channel.token_set", channel, {"status": [was, "active"]},
-               organisation=channel.organisation)
+        record(
+            actor,
+            "channel.token_set",
+            channel,
+            {"status": [was, "active"]},
+            organisation=channel.organisation,
+        )
     return conn
 
 
@@ -89,12 +94,22 @@ def channel_mark_needs_reconnection(channel, message: str) -> None:
     from somedesk.audit.services import record
 
     with transaction.atomic():
-        updated = type(channel).objects.filter(pk=channel.pk).exclude(status="needs_reconnection").update(
-            status="needs_reconnection", status_message=message[:2000])
+        updated = (
+            type(channel)
+            .objects.filter(pk=channel.pk)
+            .exclude(status="needs_reconnection")
+            .update(status="needs_reconnection", status_message=message[:2000])
+        )
         channel.status, channel.status_message = "needs_reconnection", message[:2000]
         if updated:
-            record(None, "channel.needs_reconnection", channel, {"message": message[:500]},
-                   organisation=channel.organisation, actor_label="system")
+            record(
+                None,
+                "channel.needs_reconnection",
+                channel,
+                {"message": message[:500]},
+                organisation=channel.organisation,
+                actor_label="system",
+            )
     log.warning("channel %s needs reconnection: %s", channel.pk, message)
 
 
@@ -110,11 +125,15 @@ def channel_throttle(channel, exc: RateLimited | None = None, *, seconds: float 
     """Slow the channel down after a rate-limit answer (or high usage headers). Returns the wait."""
     conn = connection_for(channel)
     if seconds is None:
-        seconds = exc.retry_after if exc is not None and exc.retry_after else backoff_seconds(conn.backoff_level)
+        seconds = (
+            exc.retry_after if exc is not None and exc.retry_after else backoff_seconds(conn.backoff_level)
+        )
     seconds = _jitter(seconds)
     conn.backoff_until = timezone.now() + timedelta(seconds=seconds)
     conn.backoff_level = min(conn.backoff_level + 1, 12)
-    conn.last_error = exc.describe() if exc is not None else _("Høyt forbruk av API-kvoten; farten er satt ned.")
+    conn.last_error = (
+        exc.describe() if exc is not None else _("Høyt forbruk av API-kvoten; farten er satt ned.")
+    )
     conn.save(update_fields=["backoff_until", "backoff_level", "last_error"])
     return seconds
 
@@ -160,13 +179,17 @@ def usage_pressure(usage: dict) -> tuple[int, int]:
 
 def webhook_count(platform: str, kind: str, n: int = 1) -> None:
     now = timezone.now()
-    updated = WebhookCounter.objects.filter(platform=platform, kind=kind).update(count=F("count") + n, last_at=now)
+    updated = WebhookCounter.objects.filter(platform=platform, kind=kind).update(
+        count=F("count") + n, last_at=now
+    )
     if not updated:
         try:
             with transaction.atomic():
                 WebhookCounter.objects.create(platform=platform, kind=kind, count=n, last_at=now)
         except Exception:  # created concurrently: add to it
-            WebhookCounter.objects.filter(platform=platform, kind=kind).update(count=F("count") + n, last_at=now)
+            WebhookCounter.objects.filter(platform=platform, kind=kind).update(
+                count=F("count") + n, last_at=now
+            )
 
 
 # --- outgoing actions --------------------------------------------------------------------------------
@@ -174,8 +197,9 @@ def webhook_count(platform: str, kind: str, n: int = 1) -> None:
 PACED_KINDS = {OutgoingAction.Kind.REPLY}
 
 
-def action_request(channel, kind: str, *, target_external_id: str = "", text: str = "", actor=None,
-                   run: bool = True) -> OutgoingAction:
+def action_request(
+    channel, kind: str, *, target_external_id: str = "", text: str = "", actor=None, run: bool = True
+) -> OutgoingAction:
     """Ask the platform to do something (hide, unhide, delete, reply, publish, block).
 
     The action is stored as pending first, so it is visible at once and survives a crash; it is then
@@ -188,10 +212,20 @@ def action_request(channel, kind: str, *, target_external_id: str = "", text: st
     if kind not in OutgoingAction.Kind.values:
         raise ValueError(f"unknown action {kind!r}")
     with transaction.atomic():
-        action = OutgoingAction.objects.create(channel=channel, kind=kind, target_external_id=target_external_id,
-                                               text=text, requested_by=actor if getattr(actor, "pk", None) else None)
-        record(actor, f"channel_action.{kind}", action, {"target": target_external_id},
-               organisation=channel.organisation)
+        action = OutgoingAction.objects.create(
+            channel=channel,
+            kind=kind,
+            target_external_id=target_external_id,
+            text=text,
+            requested_by=actor if getattr(actor, "pk", None) else None,
+        )
+        record(
+            actor,
+            f"channel_action.{kind}",
+            action,
+            {"target": target_external_id},
+            organisation=channel.organisation,
+        )
     if run:
         from somedesk.channels.tasks import action_run_task
 
@@ -203,9 +237,14 @@ def _reply_slot_wait(action: OutgoingAction, conn: ChannelConnection) -> float:
     """Seconds until another public reply may go out on this page (sliding one-minute window)."""
     window_start = timezone.now() - timedelta(seconds=60)
     # Sent ones and the one in flight (pending with done_at set at its claim) both use a slot.
-    recent = list(OutgoingAction.objects.filter(
-        channel_id=action.channel_id, kind__in=PACED_KINDS, done_at__gte=window_start).exclude(
-        state=OutgoingAction.State.FAILED).order_by("done_at").values_list("done_at", flat=True))
+    recent = list(
+        OutgoingAction.objects.filter(
+            channel_id=action.channel_id, kind__in=PACED_KINDS, done_at__gte=window_start
+        )
+        .exclude(state=OutgoingAction.State.FAILED)
+        .order_by("done_at")
+        .values_list("done_at", flat=True)
+    )
     limit = max(1, conn.replies_per_minute)
     if len(recent) < limit:
         return 0.0
@@ -235,17 +274,22 @@ def action_perform(action_id: int) -> OutgoingAction:
             ChannelConnection.objects.select_for_update().filter(pk=conn.pk).first()
             wait = _reply_slot_wait(action, conn)
             if wait > 0:
-                _action_wait(action, _("Venter på tur: høyst %(n)s offentlige svar i minuttet.")
-                             % {"n": conn.replies_per_minute}, now + timedelta(seconds=wait))
+                _action_wait(
+                    action,
+                    _("Venter på tur: høyst %(n)s offentlige svar i minuttet.")
+                    % {"n": conn.replies_per_minute},
+                    now + timedelta(seconds=wait),
+                )
                 return action
             # Claim the slot: done_at marks it in the window even before the call returns; the state
             # stays pending until the platform has answered, so a crash never shows it as done.
-            claimed = OutgoingAction.objects.filter(pk=action.pk, state=OutgoingAction.State.PENDING,
-                                                    attempts=action.attempts).update(
-                attempts=F("attempts") + 1, done_at=timezone.now())
+            claimed = OutgoingAction.objects.filter(
+                pk=action.pk, state=OutgoingAction.State.PENDING, attempts=action.attempts
+            ).update(attempts=F("attempts") + 1, done_at=timezone.now())
     else:
-        claimed = OutgoingAction.objects.filter(pk=action.pk, state=OutgoingAction.State.PENDING,
-                                                attempts=action.attempts).update(attempts=F("attempts") + 1)
+        claimed = OutgoingAction.objects.filter(
+            pk=action.pk, state=OutgoingAction.State.PENDING, attempts=action.attempts
+        ).update(attempts=F("attempts") + 1)
     if not claimed:
         action.refresh_from_db()
         return action
@@ -298,17 +342,28 @@ def _action_finish(action, state, message="", result_id=""):
 
     with transaction.atomic():
         OutgoingAction.objects.filter(pk=action.pk).update(
-            state=state, platform_message=message, result_external_id=result_id or "",
-            done_at=timezone.now(), not_before=None)
+            state=state,
+            platform_message=message,
+            result_external_id=result_id or "",
+            done_at=timezone.now(),
+            not_before=None,
+        )
         action.refresh_from_db()
-        record(None, f"channel_action.{state}", action, {"message": message[:500], "result": result_id},
-               organisation=action.channel.organisation, actor_label="system")
+        record(
+            None,
+            f"channel_action.{state}",
+            action,
+            {"message": message[:500], "result": result_id},
+            organisation=action.channel.organisation,
+            actor_label="system",
+        )
 
 
 def actions_resume(channel=None) -> int:
     """Run every pending action that is due (periodic task; also after a reconnection)."""
     qs = OutgoingAction.objects.filter(state=OutgoingAction.State.PENDING).exclude(
-        not_before__gt=timezone.now())
+        not_before__gt=timezone.now()
+    )
     if channel is not None:
         qs = qs.filter(channel=channel)
     n = 0
@@ -321,8 +376,17 @@ def actions_resume(channel=None) -> int:
 # --- connecting channels -----------------------------------------------------------------------------
 
 
-def channel_connect(*, organisation, platform: str, external_id: str, name: str, token: str = "",
-                    actor=None, webhookless: bool = False, backfill_days: int | None = None):
+def channel_connect(
+    *,
+    organisation,
+    platform: str,
+    external_id: str,
+    name: str,
+    token: str = "",
+    actor=None,
+    webhookless: bool = False,
+    backfill_days: int | None = None,
+):
     """Connect a Facebook page / Instagram account (or a `local` demo channel): create or update the
     channel, store its token encrypted, apply webhook events that waited for it, and start a backfill."""
     from somedesk.audit.services import record
@@ -334,8 +398,10 @@ def channel_connect(*, organisation, platform: str, external_id: str, name: str,
         crypto.encrypt("check")  # fail clearly before anything is written when the key is missing
     with transaction.atomic():
         channel, created = Channel.objects.get_or_create(
-            platform=platform, external_id=external_id,
-            defaults={"organisation": organisation, "name": name, "status": "active"})
+            platform=platform,
+            external_id=external_id,
+            defaults={"organisation": organisation, "name": name, "status": "active"},
+        )
         if channel.organisation_id != organisation.pk:
             raise ValueError(_("Kanalen tilhører en annen organisasjon."))
         if not created and name and channel.name != name:
@@ -345,8 +411,13 @@ def channel_connect(*, organisation, platform: str, external_id: str, name: str,
         if webhookless != conn.webhookless:
             conn.webhookless = webhookless
             conn.save(update_fields=["webhookless"])
-        record(actor, "channel.connected" if created else "channel.updated", channel,
-               {"platform": platform, "external_id": external_id}, organisation=organisation)
+        record(
+            actor,
+            "channel.connected" if created else "channel.updated",
+            channel,
+            {"platform": platform, "external_id": external_id},
+            organisation=organisation,
+        )
         if token:
             channel_set_token(channel, token, actor=actor)
         elif channel.status == "pending":
@@ -389,10 +460,15 @@ def raw_event_apply(event_id: int) -> str:
         deliveries = adapter_class(event.platform).parse_webhook(payload)
     except (ValueError, KeyError, TypeError, AttributeError, ChannelError) as exc:
         RawEvent.objects.filter(pk=event.pk, status__in=["pending", "waiting"]).update(
-            status=RawEvent.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+            status=RawEvent.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
         return "failed"
-    channels = {c.external_id: c for c in Channel.objects.filter(
-        platform=event.platform, external_id__in=[d.account_id for d in deliveries])}
+    channels = {
+        c.external_id: c
+        for c in Channel.objects.filter(
+            platform=event.platform, external_id__in=[d.account_id for d in deliveries]
+        )
+    }
     problems: list[str] = []
     for delivery in deliveries:
         channel = channels.get(delivery.account_id)
@@ -509,12 +585,16 @@ def raw_events_pending() -> bool:
 
     table = connection.ops.quote_name(RawEvent._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {table} WHERE status = %s AND source = %s LIMIT 1",
-                       [RawEvent.Status.PENDING, RawEvent.Source.WEBHOOK])
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE status = %s AND source = %s LIMIT 1",
+            [RawEvent.Status.PENDING, RawEvent.Source.WEBHOOK],
+        )
         return cursor.fetchone() is not None
 
 
-def raw_events_follow(stop: threading.Event, interval: float = FOLLOW_INTERVAL, gather: float = FOLLOW_GATHER) -> int:
+def raw_events_follow(
+    stop: threading.Event, interval: float = FOLLOW_INTERVAL, gather: float = FOLLOW_GATHER
+) -> int:
     """The worker's webhook loop: apply pending events as soon as they appear, until `stop` is set.
 
     The webhook POST only stores its event; this loop finds it within `interval` (a short poll of an
@@ -606,11 +686,15 @@ def _drain_once(limit: int) -> tuple[int, list[int]]:
         table = connection.ops.quote_name(RawEvent._meta.db_table)
         lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, platform, body, status, channel_id FROM {table} WHERE status = %s "
-                           f"AND source = %s ORDER BY id LIMIT %s{lock}",
-                           [RawEvent.Status.PENDING, RawEvent.Source.WEBHOOK, limit])
-            events = [RawEvent(id=pk, platform=platform, body=body, status=status, channel_id=channel_id)
-                      for pk, platform, body, status, channel_id in cursor.fetchall()]
+            cursor.execute(
+                f"SELECT id, platform, body, status, channel_id FROM {table} WHERE status = %s "
+                f"AND source = %s ORDER BY id LIMIT %s{lock}",
+                [RawEvent.Status.PENDING, RawEvent.Source.WEBHOOK, limit],
+            )
+            events = [
+                RawEvent(id=pk, platform=platform, body=body, status=status, channel_id=channel_id)
+                for pk, platform, body, status, channel_id in cursor.fetchall()
+            ]
         for event in events:
             event._state.adding, event._state.db = False, connection.alias
         if not events:
@@ -626,22 +710,31 @@ def _drain_once(limit: int) -> tuple[int, list[int]]:
                 continue
             parsed.append((event, deliveries))
             accounts.update((event.platform, d.account_id) for d in deliveries)
-        channels = {(c.platform, c.external_id): c for c in Channel.objects.filter(
-            platform__in={a[0] for a in accounts}, external_id__in={a[1] for a in accounts})}
+        channels = {
+            (c.platform, c.external_id): c
+            for c in Channel.objects.filter(
+                platform__in={a[0] for a in accounts}, external_id__in={a[1] for a in accounts}
+            )
+        }
         # chunks: [channel, Batch, ids in it, events in it]
         chunks: list[list] = []
         open_chunk: dict[int, list] = {}
         applied: dict[int, int] = {}  # event id -> channel id
         for event, deliveries in parsed:
             needs_one_by_one = any(
-                d.fetch_comment_ids or channels.get((event.platform, d.account_id)) is None
-                or channels[(event.platform, d.account_id)].status == "pending" for d in deliveries)
+                d.fetch_comment_ids
+                or channels.get((event.platform, d.account_id)) is None
+                or channels[(event.platform, d.account_id)].status == "pending"
+                for d in deliveries
+            )
             if needs_one_by_one:
                 leftovers.append(event.pk)
                 continue
             for d in deliveries:
                 channel = channels[(event.platform, d.account_id)]
-                ids = {("p", p.external_id) for p in d.batch.posts} | {("c", c.external_id) for c in d.batch.comments}
+                ids = {("p", p.external_id) for p in d.batch.posts} | {
+                    ("c", c.external_id) for c in d.batch.comments
+                }
                 chunk = open_chunk.get(channel.pk)
                 if chunk is None or chunk[2] & ids:
                     chunk = [channel, Batch(), set(), []]
@@ -664,18 +757,21 @@ def _drain_once(limit: int) -> tuple[int, list[int]]:
         with connection.cursor() as cursor:
             for channel_id, pks in by_channel.items():
                 for start in range(0, len(pks), 500):
-                    chunk = pks[start:start + 500]
+                    chunk = pks[start : start + 500]
                     marks = ", ".join(["%s"] * len(chunk))
                     cursor.execute(
                         f"UPDATE {table} SET status = %s, applied_at = %s, error = '', "
                         f"channel_id = coalesce(%s, channel_id) WHERE id IN ({marks})",
-                        [RawEvent.Status.APPLIED, now, channel_id or None, *chunk])
+                        [RawEvent.Status.APPLIED, now, channel_id or None, *chunk],
+                    )
         for pk, error in failed.items():
             RawEvent.objects.filter(pk=pk).update(status=RawEvent.Status.FAILED, error=error)
     return len(applied) + len(failed), leftovers
 
 
-def raw_events_resume(channel=None, *, statuses=("waiting",), older_than: float = 0, limit: int = 5000) -> int:
+def raw_events_resume(
+    channel=None, *, statuses=("waiting",), older_than: float = 0, limit: int = 5000
+) -> int:
     """Apply events that waited for a channel (after it is connected), or pending events a killed worker
     left behind (the sweep). Returns how many were attempted."""
     from somedesk.inbox.models import RawEvent
@@ -738,9 +834,12 @@ def channel_poll(channel, *, days: int | None = None, max_pages: int = POLL_MAX_
             posts_cursor.save(update_fields=["cursor", "updated_at"])
             if not cursor:
                 break
-        post_ids = list(Post.objects.filter(channel=channel, created_time__gte=since)
-                        .exclude(platform_state="deleted").order_by("created_time")
-                        .values_list("external_id", flat=True))
+        post_ids = list(
+            Post.objects.filter(channel=channel, created_time__gte=since)
+            .exclude(platform_state="deleted")
+            .order_by("created_time")
+            .values_list("external_id", flat=True)
+        )
         for post_id in post_ids:
             comments_cursor, _c = SyncCursor.objects.get_or_create(channel=channel, key=f"comments:{post_id}")
             cursor = comments_cursor.cursor or None
@@ -784,7 +883,7 @@ def _with_retries(call, attempts: int = 3):
         except ChannelError as exc:
             if not exc.retryable or isinstance(exc, RateLimited) or attempt == attempts - 1:
                 raise
-            time.sleep(_jitter(0.2 * (2 ** attempt)))
+            time.sleep(_jitter(0.2 * (2**attempt)))
     raise AssertionError("unreachable")
 
 
@@ -798,7 +897,9 @@ def _poll_store(channel, page, result: PollResult) -> None:
         return
     body = json.dumps({"channel": channel.external_id, "page": page.raw}, sort_keys=True, ensure_ascii=False)
     with transaction.atomic():
-        event, _created = raw_event_store(source="poll", body=body, platform=channel.platform, channel=channel)
+        event, _created = raw_event_store(
+            source="poll", body=body, platform=channel.platform, channel=channel
+        )
         if event.status != "applied":
             ingest_batch(channel, page.batch, source="poll", raw_event=event)
 
@@ -809,7 +910,9 @@ def channels_poll_due() -> list[int]:
 
     due = []
     now = timezone.now()
-    for channel in Channel.objects.filter(status="active").exclude(platform="local").select_related("connection"):
+    for channel in (
+        Channel.objects.filter(status="active").exclude(platform="local").select_related("connection")
+    ):
         conn = getattr(channel, "connection", None)
         if conn is None or not conn.token_encrypted:
             continue

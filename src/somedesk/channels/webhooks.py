@@ -107,8 +107,10 @@ def raw_event_insert(platform: str, body: bytes) -> bool:
     digest = content_hash(body)  # the dedupe key raw_event_store uses: the two paths must agree
     received = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection), [RawEvent.Source.WEBHOOK, platform, received, text, digest,
-                                                 RawEvent.Status.PENDING, ""])
+        cursor.execute(
+            _insert_sql(connection),
+            [RawEvent.Source.WEBHOOK, platform, received, text, digest, RawEvent.Status.PENDING, ""],
+        )
         return cursor.rowcount == 1
 
 
@@ -116,9 +118,11 @@ def _insert_sql(connection) -> str:
     from somedesk.inbox.models import RawEvent
 
     table = connection.ops.quote_name(RawEvent._meta.db_table)
-    return (f"INSERT INTO {table} (source, platform, channel_id, received_at, body, content_hash, status, "
-            "applied_at, error) VALUES (%s, %s, NULL, %s, %s, %s, %s, NULL, %s) "
-            "ON CONFLICT (source, content_hash) DO NOTHING")
+    return (
+        f"INSERT INTO {table} (source, platform, channel_id, received_at, body, content_hash, status, "
+        "applied_at, error) VALUES (%s, %s, NULL, %s, %s, %s, %s, NULL, %s) "
+        "ON CONFLICT (source, content_hash) DO NOTHING"
+    )
 
 
 def _apply_now_if_immediate() -> None:

@@ -34,24 +34,45 @@ class LiveDemo:
         if graph.hostname not in {"127.0.0.1", "localhost"} or not graph.port:
             raise CommandError(
                 "The live demo runs a fake Graph API on loopback: start it with "
-                "META_GRAPH_URL=http://127.0.0.1:8765 (make demo does this).")
+                "META_GRAPH_URL=http://127.0.0.1:8765 (make demo does this)."
+            )
         if not settings.META_APP_SECRET or not settings.SOMEDESK_FERNET_KEY:
-            raise CommandError("The live demo needs META_APP_SECRET and SOMEDESK_FERNET_KEY (generated in "
-                               "development; set them in production).")
-        self.fake = FakeGraph(app_secret=settings.META_APP_SECRET, webhook_url=f"http://{self.addrport}/webhooks/")
+            raise CommandError(
+                "The live demo needs META_APP_SECRET and SOMEDESK_FERNET_KEY (generated in "
+                "development; set them in production)."
+            )
+        self.fake = FakeGraph(
+            app_secret=settings.META_APP_SECRET, webhook_url=f"http://{self.addrport}/webhooks/"
+        )
         posts = seed_demo(self.fake)
         self.fake.start(graph.hostname, graph.port)
-        for platform, (external_id, name, token) in (("facebook", DEMO_FACEBOOK), ("instagram", DEMO_INSTAGRAM)):
-            channel_connect(organisation=self.organisation, platform=platform, external_id=external_id,
-                            name=name, token=token)
-        threading.Thread(target=live, args=(self.fake, posts, LIVE_INTERVAL_S, self.stop), daemon=True).start()
+        for platform, (external_id, name, token) in (
+            ("facebook", DEMO_FACEBOOK),
+            ("instagram", DEMO_INSTAGRAM),
+        ):
+            channel_connect(
+                organisation=self.organisation,
+                platform=platform,
+                external_id=external_id,
+                name=name,
+                token=token,
+            )
+        threading.Thread(
+            target=live, args=(self.fake, posts, LIVE_INTERVAL_S, self.stop), daemon=True
+        ).start()
         log_path = settings.VAR_DIR / "worker.log"
         self.log = open(log_path, "ab")  # the worker's chatter stays out of the terminal with the logins
-        self.worker = subprocess.Popen([sys.executable, "-m", "somedesk", "worker"], env=os.environ.copy(),
-                                       stdout=self.log, stderr=subprocess.STDOUT)
-        self.stdout.write(f"Live: a fake Graph API on {settings.META_GRAPH_URL} sends a new comment every "
-                          f"{LIVE_INTERVAL_S:.0f} s; the worker (pid {self.worker.pid}, log {log_path}) "
-                          f"applies them.\n")
+        self.worker = subprocess.Popen(
+            [sys.executable, "-m", "somedesk", "worker"],
+            env=os.environ.copy(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.stdout.write(
+            f"Live: a fake Graph API on {settings.META_GRAPH_URL} sends a new comment every "
+            f"{LIVE_INTERVAL_S:.0f} s; the worker (pid {self.worker.pid}, log {log_path}) "
+            f"applies them.\n"
+        )
 
     def close(self) -> None:
         self.stop.set()

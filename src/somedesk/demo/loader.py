@@ -53,15 +53,21 @@ def demo_load(stdout=None, now: datetime | None = None, path: Path = DATA_FILE) 
             user = User.objects.filter(username=person["username"]).first()
             if user is None:
                 user = user_create(
-                    username=person["username"], password=DEMO_PASSWORD, organisation=organisation,
-                    role=person["role"], first_name=person["first_name"], last_name=person["last_name"],
-                    job_title=person.get("title", ""), unit=person.get("unit", ""),
+                    username=person["username"],
+                    password=DEMO_PASSWORD,
+                    organisation=organisation,
+                    role=person["role"],
+                    first_name=person["first_name"],
+                    last_name=person["last_name"],
+                    job_title=person.get("title", ""),
+                    unit=person.get("unit", ""),
                 )
             users.append(user)
         channels = {}
         for item in data["channels"]:
             channel, _ = Channel.objects.get_or_create(
-                platform=item["platform"], external_id=item["external_id"],
+                platform=item["platform"],
+                external_id=item["external_id"],
                 defaults={"organisation": organisation, "name": item["name"]},
             )
             channels[item["key"]] = channel
@@ -82,7 +88,9 @@ def demo_load(stdout=None, now: datetime | None = None, path: Path = DATA_FILE) 
         if deletions.comments:
             ingest_batch(channel, deletions, source="demo")
     if stdout is not None:
-        stdout.write(f"Loaded {organisation.name}: {post_count} posts, {comment_count} comments and replies.\n")
+        stdout.write(
+            f"Loaded {organisation.name}: {post_count} posts, {comment_count} comments and replies.\n"
+        )
 
     # Later apps add their part of the story (desk history, cases) through a hook of their own.
     for config in apps.get_app_configs():
@@ -106,8 +114,16 @@ def _post_batch(post, channel, organisation, people, citizens, now):
     if posted + span > latest:
         posted = latest - span
     post_id = f"{channel.external_id}_{post['key']}"
-    batch = Batch(posts=[PostData(external_id=post_id, created_time=posted, text=post["text"],
-                                  permalink=_permalink(channel, post_id))])
+    batch = Batch(
+        posts=[
+            PostData(
+                external_id=post_id,
+                created_time=posted,
+                text=post["text"],
+                permalink=_permalink(channel, post_id),
+            )
+        ]
+    )
     edits, deletions = Batch(), Batch()
 
     def add(comment, parent_id="", parent_time=None):
@@ -122,15 +138,28 @@ def _post_batch(post, channel, organisation, people, citizens, now):
             author_id, from_page = f"u{comment['author']:04d}", False
         edit_texts = comment.get("edits") or []
         final_time = when + timedelta(minutes=7 * len(edit_texts)) if edit_texts else None
-        common = dict(external_id=ext_id, post_external_id=post_id, created_time=when, author_name=author_name,
-                      author_external_id=author_id, parent_external_id=parent_id, from_page=from_page)
+        common = dict(
+            external_id=ext_id,
+            post_external_id=post_id,
+            created_time=when,
+            author_name=author_name,
+            author_external_id=author_id,
+            parent_external_id=parent_id,
+            from_page=from_page,
+        )
         for step, old_text in enumerate(edit_texts):
-            edits.comments.append(CommentData(text=old_text, updated_time=when + timedelta(minutes=7 * step) if step
-                                              else None, **common))
+            edits.comments.append(
+                CommentData(
+                    text=old_text, updated_time=when + timedelta(minutes=7 * step) if step else None, **common
+                )
+            )
         batch.comments.append(CommentData(text=comment["text"], updated_time=final_time, **common))
         if comment.get("deleted_by_author"):
-            deletions.comments.append(CommentData(text=None, state="deleted",
-                                                  updated_time=min(when + timedelta(hours=2), latest), **common))
+            deletions.comments.append(
+                CommentData(
+                    text=None, state="deleted", updated_time=min(when + timedelta(hours=2), latest), **common
+                )
+            )
         for reply in comment.get("replies", []):
             add(reply, parent_id=ext_id, parent_time=when)
 
@@ -142,8 +171,11 @@ def _post_batch(post, channel, organisation, people, citizens, now):
 def _last_minute(comments) -> int:
     last = 0
     for comment in comments:
-        last = max(last, comment.get("minutes_after", 5) + 7 * len(comment.get("edits") or []),
-                   _last_minute(comment.get("replies", [])) + 3)
+        last = max(
+            last,
+            comment.get("minutes_after", 5) + 7 * len(comment.get("edits") or []),
+            _last_minute(comment.get("replies", [])) + 3,
+        )
     return last
 
 

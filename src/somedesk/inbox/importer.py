@@ -87,8 +87,11 @@ def _skip_ws(text: str, index: int) -> int:
 
 
 def _syntax_error(exc: json.JSONDecodeError, line_offset: int = 0) -> ImportFormatError:
-    return ImportFormatError(_("ugyldig JSON (%(problem)s)") % {"problem": exc.msg},
-                             line=exc.lineno + line_offset, column=exc.colno)
+    return ImportFormatError(
+        _("ugyldig JSON (%(problem)s)") % {"problem": exc.msg},
+        line=exc.lineno + line_offset,
+        column=exc.colno,
+    )
 
 
 def _parse_time(value, where) -> datetime:
@@ -97,11 +100,13 @@ def _parse_time(value, where) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(_("%(where)s har et ugyldig tidspunkt: %(value)s") % {"where": where, "value": value}
-                         ) from None
+        raise ValueError(
+            _("%(where)s har et ugyldig tidspunkt: %(value)s") % {"where": where, "value": value}
+        ) from None
     if parsed.tzinfo is None:
-        raise ValueError(_("%(where)s har et tidspunkt uten tidssone: %(value)s") % {"where": where,
-                                                                                        "value": value})
+        raise ValueError(
+            _("%(where)s har et tidspunkt uten tidssone: %(value)s") % {"where": where, "value": value}
+        )
     return parsed
 
 
@@ -152,8 +157,9 @@ def parse_post(obj, *, page_id_required: bool) -> tuple[str, str, PostData, list
         raise ValueError(_("innlegget mangler «id»"))
     page_id = post_id.split("_", 1)[0] if "_" in post_id else ""
     if page_id_required and not page_id:
-        raise ValueError(_("innleggs-id %(id)s har ikke formen {side-id}_{innlegg-id}; oppgi --channel")
-                         % {"id": post_id})
+        raise ValueError(
+            _("innleggs-id %(id)s har ikke formen {side-id}_{innlegg-id}; oppgi --channel") % {"id": post_id}
+        )
     where = _Where("post", post_id)
     post = PostData(
         external_id=post_id,
@@ -188,18 +194,20 @@ def _collect_comments(obj: dict, post_id: str, parent_id: str, page_id: str, out
         parent = item.get("parent")
         explicit_parent = parent.get("id", "") if isinstance(parent, dict) else ""
         author_id = str(author.get("id") or "")
-        out.append(CommentData(
-            external_id=comment_id,
-            post_external_id=post_id,
-            created_time=_parse_time(item.get("created_time"), here),
-            text=_text(item.get("message"), here),
-            author_external_id=author_id,
-            author_name=str(author.get("name") or ""),
-            parent_external_id=explicit_parent or parent_id,
-            updated_time=_parse_time(item["updated_time"], here) if item.get("updated_time") else None,
-            state=_state(item),
-            from_page=bool(page_id) and author_id == page_id,
-        ))
+        out.append(
+            CommentData(
+                external_id=comment_id,
+                post_external_id=post_id,
+                created_time=_parse_time(item.get("created_time"), here),
+                text=_text(item.get("message"), here),
+                author_external_id=author_id,
+                author_name=str(author.get("name") or ""),
+                parent_external_id=explicit_parent or parent_id,
+                updated_time=_parse_time(item["updated_time"], here) if item.get("updated_time") else None,
+                state=_state(item),
+                from_page=bool(page_id) and author_id == page_id,
+            )
+        )
         _collect_comments(item, post_id, comment_id, page_id, out, here)
 
 
@@ -208,8 +216,15 @@ def _record(body: str, obj, line: int, column: int | None, page_id_required: boo
         page_id, page_name, post, comments = parse_post(obj, page_id_required=page_id_required)
     except ValueError as exc:
         raise ImportFormatError(str(exc), line=line, column=column) from None
-    return Record(body=body, line=line, column=column, page_id=page_id, page_name=page_name, post=post,
-                  comments=comments)
+    return Record(
+        body=body,
+        line=line,
+        column=column,
+        page_id=page_id,
+        page_name=page_name,
+        post=post,
+        comments=comments,
+    )
 
 
 def read_records(path: str | Path, *, page_id_required: bool = True) -> Iterator[Record]:
@@ -221,7 +236,9 @@ def read_records(path: str | Path, *, page_id_required: bool = True) -> Iterator
     except UnicodeDecodeError:
         raise ImportFormatError(_("filen er ikke UTF-8"), path=str(path)) from None
     except OSError as exc:
-        raise ImportFormatError(_("kan ikke lese filen (%(why)s)") % {"why": exc.strerror}, path=str(path)) from None
+        raise ImportFormatError(
+            _("kan ikke lese filen (%(why)s)") % {"why": exc.strerror}, path=str(path)
+        ) from None
     try:
         if _looks_like_json_lines(path, first):
             yield from _read_json_lines(path, page_id_required)
@@ -260,8 +277,9 @@ def _read_json_lines(path: Path, page_id_required: bool) -> Iterator[Record]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ImportFormatError(_("ugyldig JSON (%(problem)s)") % {"problem": exc.msg},
-                                        line=number, column=exc.colno) from None
+                raise ImportFormatError(
+                    _("ugyldig JSON (%(problem)s)") % {"problem": exc.msg}, line=number, column=exc.colno
+                ) from None
             if isinstance(obj, dict) and "id" not in obj and isinstance(obj.get("data"), list):
                 # A whole feed page on one line: each post is its own record.
                 for post in obj["data"]:
@@ -284,8 +302,9 @@ def _read_json(path: Path, page_id_required: bool) -> Iterator[Record]:
             end = yield from _array(text, index, page_id_required, positions, pages_allowed=True)
         else:
             line, column = _position(text, index)
-            raise ImportFormatError(_("forventet en feed ({\"data\": [...]}) eller en liste med innlegg"),
-                                    line=line, column=column)
+            raise ImportFormatError(
+                _('forventet en feed ({"data": [...]}) eller en liste med innlegg'), line=line, column=column
+            )
     except json.JSONDecodeError as exc:
         raise _syntax_error(exc) from None
     rest = _skip_ws(text, end)

@@ -89,7 +89,9 @@ class Post(models.Model):
     first_seen_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="post_unique_external_id")]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="post_unique_external_id")
+        ]
         indexes = [models.Index(fields=["channel", "-created_time"], name="post_channel_created")]
         ordering = ["-created_time"]
         verbose_name = _("innlegg")
@@ -108,7 +110,9 @@ class Comment(models.Model):
 
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="comments")
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="comments")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
     # Kept even when the parent has not arrived yet, so the link is made when it does.
     parent_external_id = models.CharField(max_length=100, blank=True, default="")
     external_id = models.CharField(max_length=100)
@@ -156,7 +160,9 @@ class CommentRevision(models.Model):
     text = models.TextField()
     valid_from = models.DateTimeField(help_text="When this text appeared (platform time when known).")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    raw_event = models.ForeignKey("RawEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    raw_event = models.ForeignKey(
+        "RawEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["valid_from", "id"]
@@ -184,7 +190,9 @@ class RawEvent(models.Model):
 
     source = models.CharField(max_length=20, choices=Source.choices)
     platform = models.CharField(max_length=20, choices=Platform.choices, blank=True)
-    channel = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.PROTECT, related_name="raw_events")
+    channel = models.ForeignKey(
+        Channel, null=True, blank=True, on_delete=models.PROTECT, related_name="raw_events"
+    )
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     body = models.TextField(help_text="The payload as received (UTF-8 text).")
     content_hash = models.CharField(max_length=64)

@@ -60,9 +60,15 @@ def comment_list(organisation, filters: CommentFilters) -> QuerySet[Comment]:
     if filters.date_from:
         qs = qs.filter(created_time__gte=datetime.combine(filters.date_from, time.min, tzinfo=tz))
     if filters.date_to:
-        qs = qs.filter(created_time__lt=datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=tz))
-    for column, value in (("triage_moderation", filters.moderation), ("triage_reason", filters.reason),
-                          ("triage_route", filters.route), ("triage_sentiment", filters.sentiment)):
+        qs = qs.filter(
+            created_time__lt=datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=tz)
+        )
+    for column, value in (
+        ("triage_moderation", filters.moderation),
+        ("triage_reason", filters.reason),
+        ("triage_route", filters.route),
+        ("triage_sentiment", filters.sentiment),
+    ):
         if value:
             qs = qs.filter(**{column: value})
     if filters.q.strip():
@@ -88,13 +94,18 @@ def comment_search(qs: QuerySet[Comment], text: str) -> QuerySet[Comment]:
         expression = fts5_query(text)
         if not expression:
             return qs
-        return qs.filter(id__in=RawSQL(
-            "SELECT rowid FROM inbox_comment_fts WHERE inbox_comment_fts MATCH %s", [expression]))
+        return qs.filter(
+            id__in=RawSQL(
+                "SELECT rowid FROM inbox_comment_fts WHERE inbox_comment_fts MATCH %s", [expression]
+            )
+        )
     if connection.vendor == "postgresql":
         # search_vector is the stored to_tsvector('norwegian', text || ' ' || author_name) with its GIN
         # index (migration 0004).
-        return qs.extra(where=["inbox_comment.search_vector @@ websearch_to_tsquery('norwegian'::regconfig, %s)"],
-                        params=[text[:500]])
+        return qs.extra(
+            where=["inbox_comment.search_vector @@ websearch_to_tsquery('norwegian'::regconfig, %s)"],
+            params=[text[:500]],
+        )
     return qs.filter(text__icontains=text)
 
 
@@ -115,7 +126,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-def comment_page(organisation, filters: CommentFilters, cursor: str = "", size: int = PAGE_SIZE) -> CommentPage:
+def comment_page(
+    organisation, filters: CommentFilters, cursor: str = "", size: int = PAGE_SIZE
+) -> CommentPage:
     """One page of the list. Keyset pagination: the cursor is the (created_time, id) of the last row
     shown, so a deep page costs the same as the first (no OFFSET)."""
     after = decode_cursor(cursor) if cursor else None
@@ -138,12 +151,17 @@ def _search_page(organisation, filters: CommentFilters, after, size: int) -> Com
         if after is not None:
             qs = qs.filter(id__lt=after[1])
         rows = list(qs.select_related("channel", "post")[: size + 1])
-        return CommentPage(comments=rows[:size], next_cursor=encode_cursor(rows[size - 1]) if len(rows) > size else "",
-                           filters=filters)
+        return CommentPage(
+            comments=rows[:size],
+            next_cursor=encode_cursor(rows[size - 1]) if len(rows) > size else "",
+            filters=filters,
+        )
     # SQLite: read matching rowids from FTS5 newest first in growing chunks (FTS5 walks its doclists
     # in rowid order and stops at LIMIT), keep those that pass the other filters, stop at a full page.
     expression = fts5_query(filters.q)
-    base = comment_list(organisation, replace(filters, q="")).order_by("-id").select_related("channel", "post")
+    base = (
+        comment_list(organisation, replace(filters, q="")).order_by("-id").select_related("channel", "post")
+    )
     below = after[1] if after is not None else None
     chunk, found = 2 * (size + 1), []
     with connection.cursor() as cursor:
@@ -184,8 +202,11 @@ def post_thread(post: Post) -> list[ThreadNode]:
 
 def post_raw_events(post: Post, limit: int = 20) -> list[RawEvent]:
     """Payloads of the post's channel that mention the post's id, newest first."""
-    return list(RawEvent.objects.filter(channel_id=post.channel_id, body__contains=f'"{post.external_id}"')
-                .order_by("-id")[:limit])
+    return list(
+        RawEvent.objects.filter(channel_id=post.channel_id, body__contains=f'"{post.external_id}"').order_by(
+            "-id"
+        )[:limit]
+    )
 
 
 def comment_revisions(comment: Comment) -> list[CommentRevision]:

@@ -37,27 +37,40 @@ class IngestResult:
     stored: list[Comment] = field(default_factory=list)  # created or changed, for the signal
 
     def add(self, other: "IngestResult") -> None:
-        for name in ("posts_created", "posts_updated", "comments_created", "comments_updated", "revisions",
-                     "unchanged"):
+        for name in (
+            "posts_created",
+            "posts_updated",
+            "comments_created",
+            "comments_updated",
+            "revisions",
+            "unchanged",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def raw_event_store(*, source: str, body: str | bytes, platform: str = "", channel: Channel | None = None,
-                    status: str = RawEvent.Status.PENDING) -> tuple[RawEvent, bool]:
+def raw_event_store(
+    *,
+    source: str,
+    body: str | bytes,
+    platform: str = "",
+    channel: Channel | None = None,
+    status: str = RawEvent.Status.PENDING,
+) -> tuple[RawEvent, bool]:
     """Keep a payload exactly as received. Returns (event, created); a byte-identical payload from the
     same source is the same event."""
     if isinstance(body, bytes):
         body = body.decode("utf-8", "surrogateescape")
     digest = content_hash(body.encode("utf-8", "surrogateescape"))
     return RawEvent.objects.get_or_create(
-        source=source, content_hash=digest,
+        source=source,
+        content_hash=digest,
         defaults={"body": body, "platform": platform, "channel": channel, "status": status},
     )
 
 
 def _chunks(items, size=CHUNK):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _version_time(data) -> datetime:
@@ -76,15 +89,23 @@ def _posts_upsert(channel: Channel, posts: list[PostData], result: IngestResult)
     for ext_id, data in by_id.items():
         post = existing.get(ext_id)
         if post is None:
-            post = Post(channel=channel, external_id=ext_id, text=data.text or "", permalink=data.permalink,
-                        created_time=data.created_time, updated_time=data.updated_time,
-                        platform_state=_state(data.state))
+            post = Post(
+                channel=channel,
+                external_id=ext_id,
+                text=data.text or "",
+                permalink=data.permalink,
+                created_time=data.created_time,
+                updated_time=data.updated_time,
+                platform_state=_state(data.state),
+            )
             to_create.append(post)
             existing[ext_id] = post
             continue
         changed = False
-        if data.text is not None and data.text != post.text and (
-            post.text == "" or post.updated_time is None or _version_time(data) >= post.updated_time
+        if (
+            data.text is not None
+            and data.text != post.text
+            and (post.text == "" or post.updated_time is None or _version_time(data) >= post.updated_time)
         ):
             post.text, post.updated_time, changed = data.text, data.updated_time or post.updated_time, True
         if data.permalink and data.permalink != post.permalink:
@@ -98,8 +119,11 @@ def _posts_upsert(channel: Channel, posts: list[PostData], result: IngestResult)
             to_update.append(post)
     Post.objects.bulk_create(to_create, batch_size=CHUNK)
     if to_update:
-        Post.objects.bulk_update(to_update, ["text", "permalink", "updated_time", "platform_state", "created_time"],
-                                 batch_size=CHUNK)
+        Post.objects.bulk_update(
+            to_update,
+            ["text", "permalink", "updated_time", "platform_state", "created_time"],
+            batch_size=CHUNK,
+        )
     result.posts_created += len(to_create)
     result.posts_updated += len(to_update)
     return existing
@@ -115,16 +139,25 @@ def _merged_state(current: str, incoming: str) -> str:
     return incoming
 
 
-def ingest_batch(channel: Channel, batch: Batch, *, source: str = "import", raw_event: RawEvent | None = None,
-                 send_signal: bool = True) -> IngestResult:
+def ingest_batch(
+    channel: Channel,
+    batch: Batch,
+    *,
+    source: str = "import",
+    raw_event: RawEvent | None = None,
+    send_signal: bool = True,
+) -> IngestResult:
     """Apply one batch of posts and comments to the inbox, idempotently, in one transaction."""
     result = IngestResult()
     with transaction.atomic():
         post_ids = {c.post_external_id for c in batch.comments} - {p.external_id for p in batch.posts}
         # Comments can arrive before their post (webhooks): make a placeholder the post fills in later.
         placeholders = [
-            PostData(external_id=pid, created_time=min(c.created_time for c in batch.comments
-                                                      if c.post_external_id == pid), text=None)
+            PostData(
+                external_id=pid,
+                created_time=min(c.created_time for c in batch.comments if c.post_external_id == pid),
+                text=None,
+            )
             for pid in post_ids
         ]
         posts = _posts_upsert(channel, [*batch.posts, *placeholders], result)
@@ -140,8 +173,13 @@ def ingest_batch(channel: Channel, batch: Batch, *, source: str = "import", raw_
     return result
 
 
-def _comments_upsert(channel, comments: list[CommentData], posts: dict[str, Post], result: IngestResult,
-                     raw_event: RawEvent | None) -> None:
+def _comments_upsert(
+    channel,
+    comments: list[CommentData],
+    posts: dict[str, Post],
+    result: IngestResult,
+    raw_event: RawEvent | None,
+) -> None:
     incoming: dict[str, CommentData] = {}
     for item in comments:
         prev = incoming.get(item.external_id)
@@ -163,10 +201,16 @@ def _comments_upsert(channel, comments: list[CommentData], posts: dict[str, Post
         if comment is None:
             post = posts[data.post_external_id]
             comment = _comment_new(
-                channel_id=channel.pk, post_id=post.pk, external_id=ext_id,
-                author_external_id=data.author_external_id, author_name=data.author_name,
-                from_page=data.from_page, text=data.text or "", created_time=data.created_time,
-                updated_time=data.updated_time, platform_state=_state(data.state),
+                channel_id=channel.pk,
+                post_id=post.pk,
+                external_id=ext_id,
+                author_external_id=data.author_external_id,
+                author_name=data.author_name,
+                from_page=data.from_page,
+                text=data.text or "",
+                created_time=data.created_time,
+                updated_time=data.updated_time,
+                platform_state=_state(data.state),
                 parent_external_id=data.parent_external_id,
             )
             comment._state.fields_cache.update(channel=channel, post=post)
@@ -184,11 +228,15 @@ def _comments_upsert(channel, comments: list[CommentData], posts: dict[str, Post
     linked = []
     if to_create:
         # Served by the partial index comment_orphans (parent IS NULL) of migration 0002.
-        awaited = _present_ids(channel.pk, "parent_external_id", "AND parent_id IS NULL",
-                               [c.external_id for c in to_create])
+        awaited = _present_ids(
+            channel.pk, "parent_external_id", "AND parent_id IS NULL", [c.external_id for c in to_create]
+        )
         for chunk in _chunks(awaited):
-            orphans = list(Comment.objects.filter(channel=channel, parent__isnull=True,
-                                                  parent_external_id__in=chunk).order_by())
+            orphans = list(
+                Comment.objects.filter(
+                    channel=channel, parent__isnull=True, parent_external_id__in=chunk
+                ).order_by()
+            )
             for orphan in orphans:
                 if orphan.parent_external_id != orphan.external_id:
                     orphan.parent = existing[orphan.parent_external_id]
@@ -218,8 +266,11 @@ def _present_ids(channel_id: int, column: str, condition: str, ids: list[str]) -
     with connection.cursor() as cursor:
         for chunk in _chunks(ids):
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT DISTINCT {column} FROM {table} WHERE channel_id = %s {condition} "
-                           f"AND {column} IN ({marks})", [channel_id, *chunk])
+            cursor.execute(
+                f"SELECT DISTINCT {column} FROM {table} WHERE channel_id = %s {condition} "
+                f"AND {column} IN ({marks})",
+                [channel_id, *chunk],
+            )
             found.update(row[0] for row in cursor.fetchall())
     return sorted(found)
 
@@ -301,14 +352,18 @@ def _comments_insert(comments: list[Comment]) -> None:
         by_channel.setdefault(comment.channel_id, {})[comment.external_id] = comment
     with connection.cursor() as cursor:
         for start in range(0, len(rows), rows_per_statement):
-            chunk = rows[start:start + rows_per_statement]
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one_row] * len(chunk)),
-                           [value for row in chunk for value in row])
+            chunk = rows[start : start + rows_per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one_row] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
         for channel_id, wanted in by_channel.items():
             for chunk in _chunks(list(wanted)):
                 marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"SELECT id, external_id FROM {table} WHERE channel_id = %s AND external_id IN ({marks})",
-                               [channel_id, *chunk])
+                cursor.execute(
+                    f"SELECT id, external_id FROM {table} WHERE channel_id = %s AND external_id IN ({marks})",
+                    [channel_id, *chunk],
+                )
                 for pk, external_id in cursor.fetchall():
                     comment = wanted[external_id]
                     comment.pk = pk
@@ -338,16 +393,22 @@ def _apply_to_existing(comment: Comment, data: CommentData, revisions: list, raw
     incoming_time = _version_time(data)
     if data.text is not None and data.text != comment.text:
         if incoming_time >= current_time:
-            revisions.append(CommentRevision(comment=comment, text=comment.text, valid_from=current_time,
-                                             raw_event=raw_event))
+            revisions.append(
+                CommentRevision(
+                    comment=comment, text=comment.text, valid_from=current_time, raw_event=raw_event
+                )
+            )
             comment.text = data.text
             comment.updated_time = data.updated_time or incoming_time
             comment._text_changed = True
             changed = True
         elif not comment.revisions.filter(text=data.text).exists():
             # An older version arriving late: history, not the current text.
-            revisions.append(CommentRevision(comment=comment, text=data.text, valid_from=incoming_time,
-                                             raw_event=raw_event))
+            revisions.append(
+                CommentRevision(
+                    comment=comment, text=data.text, valid_from=incoming_time, raw_event=raw_event
+                )
+            )
             changed = True
     new_state = _merged_state(comment.platform_state, _state(data.state))
     if new_state != comment.platform_state and (
@@ -383,8 +444,15 @@ class ImportSetupError(ValueError):
     """The file is fine, but the import cannot start (no channel, no organisation...)."""
 
 
-def feed_import(path, *, channel: Channel | None = None, organisation=None, batch_size: int = 5000,
-                progress=None, actor=None) -> ImportResult:
+def feed_import(
+    path,
+    *,
+    channel: Channel | None = None,
+    organisation=None,
+    batch_size: int = 5000,
+    progress=None,
+    actor=None,
+) -> ImportResult:
     """Import a Graph page feed (JSON) or JSON Lines of post objects.
 
     The whole file is validated first, so a malformed file changes nothing; then it is written in
@@ -428,13 +496,20 @@ def feed_import(path, *, channel: Channel | None = None, organisation=None, batc
         from somedesk.audit.services import record as audit_record
 
         with transaction.atomic():
-            audit_record(actor, "inbox.import", None, {
-                "file": str(getattr(path, "name", path)).rsplit("/", 1)[-1],
-                "posts_created": result.ingest.posts_created,
-                "comments_created": result.ingest.comments_created,
-                "comments_updated": result.ingest.comments_updated,
-                "revisions": result.ingest.revisions,
-            }, organisation=next(iter(channels.values())).organisation, actor_label=None if actor else "import")
+            audit_record(
+                actor,
+                "inbox.import",
+                None,
+                {
+                    "file": str(getattr(path, "name", path)).rsplit("/", 1)[-1],
+                    "posts_created": result.ingest.posts_created,
+                    "comments_created": result.ingest.comments_created,
+                    "comments_updated": result.ingest.comments_updated,
+                    "revisions": result.ingest.revisions,
+                },
+                organisation=next(iter(channels.values())).organisation,
+                actor_label=None if actor else "import",
+            )
     return result
 
 
@@ -447,13 +522,14 @@ def import_settle(result: ImportResult, *, chunk: int = 2000, progress=None) -> 
     ids = list(dict.fromkeys(result.stored_ids))
     if result.channel_ids:
         seen = set(ids)
-        untriaged = Comment.objects.filter(channel_id__in=result.channel_ids, triage_moderation="",
-                                           from_page=False).values_list("pk", flat=True)
+        untriaged = Comment.objects.filter(
+            channel_id__in=result.channel_ids, triage_moderation="", from_page=False
+        ).values_list("pk", flat=True)
         ids.extend(pk for pk in untriaged.iterator(chunk_size=5000) if pk not in seen)
     if progress is not None:
         progress(0, len(ids))
     for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
+        part = ids[start : start + chunk]
         comments = list(Comment.objects.filter(pk__in=part).select_related("channel").order_by("pk"))
         with transaction.atomic():
             comments_stored.send(sender=Comment, comments=comments, source=RawEvent.Source.IMPORT)
@@ -466,25 +542,46 @@ def _channels_for_pages(pages: dict[str, str], organisation, result: ImportResul
     from somedesk.audit.services import record as audit_record
     from somedesk.inbox.models import Organisation, Platform
 
-    found = {c.external_id: c for c in Channel.objects.filter(platform=Platform.FACEBOOK, external_id__in=list(pages))}
+    found = {
+        c.external_id: c
+        for c in Channel.objects.filter(platform=Platform.FACEBOOK, external_id__in=list(pages))
+    }
     missing = [page_id for page_id in pages if page_id not in found]
     if missing and organisation is None:
         organisations = list(Organisation.objects.all()[:2])
         if not organisations:
             raise ImportSetupError(
-                _("Det finnes ingen organisasjon å opprette kanalen for side %(page)s i. Opprett kommunen "
-                  "først (for eksempel med «somedesk demo») eller oppgi --channel.") % {"page": missing[0]})
+                _(
+                    "Det finnes ingen organisasjon å opprette kanalen for side %(page)s i. Opprett kommunen "
+                    "først (for eksempel med «somedesk demo») eller oppgi --channel."
+                )
+                % {"page": missing[0]}
+            )
         if len(organisations) > 1:
             raise ImportSetupError(
-                _("Siden %(page)s har ingen kanal, og det finnes flere organisasjoner. Oppgi --organisation "
-                  "(organisasjonsnummer) eller --channel.") % {"page": missing[0]})
+                _(
+                    "Siden %(page)s har ingen kanal, og det finnes flere organisasjoner. Oppgi --organisation "
+                    "(organisasjonsnummer) eller --channel."
+                )
+                % {"page": missing[0]}
+            )
         organisation = organisations[0]
     for page_id in missing:
         with transaction.atomic():
-            created = Channel.objects.create(organisation=organisation, platform=Platform.FACEBOOK,
-                                             external_id=page_id, name=pages[page_id] or f"Facebook {page_id}")
-            audit_record(None, "channel.create", created, {"external_id": page_id, "via": "import"},
-                         organisation=organisation, actor_label="import")
+            created = Channel.objects.create(
+                organisation=organisation,
+                platform=Platform.FACEBOOK,
+                external_id=page_id,
+                name=pages[page_id] or f"Facebook {page_id}",
+            )
+            audit_record(
+                None,
+                "channel.create",
+                created,
+                {"external_id": page_id, "via": "import"},
+                organisation=organisation,
+                actor_label="import",
+            )
         found[page_id] = created
         result.channels_created.append(created)
     return found
@@ -510,16 +607,30 @@ def _import_batch(channel: Channel, records: list, result: ImportResult, progres
         if fresh:
             now = timezone.now()
             retried = {event.content_hash for event in retry}
-            RawEvent.objects.bulk_create([
-                RawEvent(source=RawEvent.Source.IMPORT, platform=channel.platform, channel=channel,
-                         body=record.body, content_hash=digest, status=RawEvent.Status.APPLIED, applied_at=now)
-                for digest, record in fresh if digest not in retried
-            ], batch_size=CHUNK)
+            RawEvent.objects.bulk_create(
+                [
+                    RawEvent(
+                        source=RawEvent.Source.IMPORT,
+                        platform=channel.platform,
+                        channel=channel,
+                        body=record.body,
+                        content_hash=digest,
+                        status=RawEvent.Status.APPLIED,
+                        applied_at=now,
+                    )
+                    for digest, record in fresh
+                    if digest not in retried
+                ],
+                batch_size=CHUNK,
+            )
             if retry:
                 RawEvent.objects.filter(pk__in=[e.pk for e in retry]).update(
-                    status=RawEvent.Status.APPLIED, applied_at=now, channel=channel, error="")
-            batch = Batch(posts=[record.post for _d, record in fresh],
-                          comments=[c for _d, record in fresh for c in record.comments])
+                    status=RawEvent.Status.APPLIED, applied_at=now, channel=channel, error=""
+                )
+            batch = Batch(
+                posts=[record.post for _d, record in fresh],
+                comments=[c for _d, record in fresh for c in record.comments],
+            )
             # The comments_stored receivers (triage, desk) run afterwards in import_settle: storing
             # 100,000 comments must not wait for each batch to be triaged.
             stored = ingest_batch(channel, batch, source=RawEvent.Source.IMPORT, send_signal=False)

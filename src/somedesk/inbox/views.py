@@ -13,8 +13,12 @@ def comment_list(request):
     form = CommentFilterForm(request.GET or None, organisation=request.user.organisation)
     page = comment_page(request.user.organisation, form.filters(), cursor=request.GET.get("etter", ""))
     comment_rows_prefetch(page.comments)
-    context = {"form": form, "page": page, "next_query": _next_query(request.GET, page.next_cursor),
-               "post": form.post_obj}
+    context = {
+        "form": form,
+        "page": page,
+        "next_query": _next_query(request.GET, page.next_cursor),
+        "post": form.post_obj,
+    }
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         # htmx asks for the rows; a history restore (back button, no cached snapshot) needs the page.
         return render(request, "inbox/partials/comment_rows.html", context)
@@ -45,8 +49,12 @@ def post_detail(request, pk):
 def _thread(request, post, highlight):
     nodes = post_thread(post)
     comment_rows_prefetch(_flatten(nodes))
-    context = {"post": post, "nodes": nodes, "highlight": highlight,
-               "can_view_raw": request.user.has_perm("inbox.view_rawevent")}
+    context = {
+        "post": post,
+        "nodes": nodes,
+        "highlight": highlight,
+        "can_view_raw": request.user.has_perm("inbox.view_rawevent"),
+    }
     return render(request, "inbox/thread.html", context)
 
 

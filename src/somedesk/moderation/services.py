@@ -257,9 +257,11 @@ def _to_remove(comment_ids: list[int]) -> list[int]:
     found: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(comment_ids), 500):
-            chunk = list(comment_ids[start:start + 500])
+            chunk = list(comment_ids[start : start + 500])
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT id FROM {table} WHERE id IN ({marks}) AND triage_moderation = %s", [*chunk, "remove"])
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE id IN ({marks}) AND triage_moderation = %s", [*chunk, "remove"]
+            )
             found.extend(row[0] for row in cursor.fetchall())
     return found
 

@@ -13,7 +13,11 @@ class PublishingConfig(AppConfig):
     # manager approve. Nobody approves their own text.
     role_permissions = {
         "servicetorg": {"publishing.view_publication", "publishing.add_publication"},
-        "redaktor": {"publishing.view_publication", "publishing.add_publication", "publishing.approve_publication"},
+        "redaktor": {
+            "publishing.view_publication",
+            "publishing.add_publication",
+            "publishing.approve_publication",
+        },
         "leder": {"publishing.view_publication", "publishing.approve_publication"},
     }
 

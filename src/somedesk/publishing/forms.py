@@ -12,10 +12,13 @@ class PublicationForm(forms.Form):
     title = forms.CharField(label=_("Tittel (intern)"), max_length=200)
     text = forms.CharField(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_TEXT)
     link = forms.URLField(label=_("Lenke"), required=False, assume_scheme="https")
-    channels = forms.ModelMultipleChoiceField(label=_("Kanaler"), queryset=Channel.objects.none(),
-                                              widget=forms.CheckboxSelectMultiple)
+    channels = forms.ModelMultipleChoiceField(
+        label=_("Kanaler"), queryset=Channel.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
     publish_at = forms.DateTimeField(
-        label=_("Publiser"), required=False, help_text=_("Tomt: så snart teksten er godkjent."),
+        label=_("Publiser"),
+        required=False,
+        help_text=_("Tomt: så snart teksten er godkjent."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

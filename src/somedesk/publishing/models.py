@@ -21,19 +21,26 @@ class Publication(models.Model):
         FAILED = "failed", _("Feilet")
         REJECTED = "rejected", _("Sendt tilbake")
 
-    organisation = models.ForeignKey("inbox.Organisation", on_delete=models.PROTECT, related_name="publications")
+    organisation = models.ForeignKey(
+        "inbox.Organisation", on_delete=models.PROTECT, related_name="publications"
+    )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
     title = models.CharField(_("tittel (intern)"), max_length=200)
     text = models.TextField(_("tekst"))
     link = models.URLField(_("lenke"), blank=True)
     channels = models.ManyToManyField("inbox.Channel", verbose_name=_("kanaler"), related_name="+")
-    publish_at = models.DateTimeField(_("publiseres"), null=True, blank=True,
-                                      help_text=_("Tomt: publiseres så snart innlegget er godkjent."))
+    publish_at = models.DateTimeField(
+        _("publiseres"),
+        null=True,
+        blank=True,
+        help_text=_("Tomt: publiseres så snart innlegget er godkjent."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(_("merknad"), blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -54,11 +61,18 @@ class PublicationTarget(models.Model):
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="targets")
     channel = models.ForeignKey("inbox.Channel", on_delete=models.PROTECT, related_name="+")
-    action = models.OneToOneField("channels.OutgoingAction", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="publication_target")
+    action = models.OneToOneField(
+        "channels.OutgoingAction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="publication_target",
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["publication", "channel"], name="publication_target_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "channel"], name="publication_target_once")
+        ]
 
     def __str__(self):
         return f"{self.publication} → {self.channel}"

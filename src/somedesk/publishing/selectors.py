@@ -2,8 +2,11 @@ from somedesk.publishing.models import Publication
 
 
 def publications_for(user, status: str = ""):
-    qs = (Publication.objects.filter(organisation=user.organisation)
-          .select_related("created_by", "approved_by").prefetch_related("channels", "targets__action"))
+    qs = (
+        Publication.objects.filter(organisation=user.organisation)
+        .select_related("created_by", "approved_by")
+        .prefetch_related("channels", "targets__action")
+    )
     if status:
         qs = qs.filter(status=status)
     return qs

@@ -17,8 +17,10 @@ EDITABLE = {Publication.Status.DRAFT, Publication.Status.REJECTED}
 
 def _require_status(publication: Publication, *allowed) -> None:
     if publication.status not in allowed:
-        raise ValidationError(_("Dette kan ikke gjøres når publiseringen har status «%(status)s».")
-                              % {"status": publication.get_status_display()})
+        raise ValidationError(
+            _("Dette kan ikke gjøres når publiseringen har status «%(status)s».")
+            % {"status": publication.get_status_display()}
+        )
 
 
 def _check_channels(organisation, channels) -> None:
@@ -32,17 +34,28 @@ def _check_channels(organisation, channels) -> None:
 def publication_create(user, *, kind, title, text, link="", channels, publish_at=None) -> Publication:
     _check_channels(user.organisation, channels)
     publication = Publication.objects.create(
-        organisation=user.organisation, kind=kind, title=title, text=text, link=link, publish_at=publish_at,
+        organisation=user.organisation,
+        kind=kind,
+        title=title,
+        text=text,
+        link=link,
+        publish_at=publish_at,
         created_by=user,
     )
     publication.channels.set(channels)
-    record(user, "publication.create", publication, {"kind": kind, "channels": [c.pk for c in channels],
-                                                       "publish_at": publish_at})
+    record(
+        user,
+        "publication.create",
+        publication,
+        {"kind": kind, "channels": [c.pk for c in channels], "publish_at": publish_at},
+    )
     return publication
 
 
 @transaction.atomic
-def publication_update(user, publication, *, kind, title, text, link="", channels, publish_at=None) -> Publication:
+def publication_update(
+    user, publication, *, kind, title, text, link="", channels, publish_at=None
+) -> Publication:
     _require_status(publication, *EDITABLE)
     _check_channels(user.organisation, channels)
     before = {"title": publication.title, "text": publication.text, "publish_at": publication.publish_at}
@@ -50,8 +63,12 @@ def publication_update(user, publication, *, kind, title, text, link="", channel
     publication.link, publication.publish_at = link, publish_at
     publication.save()
     publication.channels.set(channels)
-    record(user, "publication.update", publication, {"before": before, "after": {
-        "title": title, "text": text, "publish_at": publish_at}})
+    record(
+        user,
+        "publication.update",
+        publication,
+        {"before": before, "after": {"title": title, "text": text, "publish_at": publish_at}},
+    )
     return publication
 
 
@@ -99,7 +116,8 @@ def publication_publish(publication) -> bool:
 
     with transaction.atomic():
         claimed = Publication.objects.filter(pk=publication.pk, status=Publication.Status.SCHEDULED).update(
-            status=Publication.Status.PUBLISHING)
+            status=Publication.Status.PUBLISHING
+        )
         if not claimed:
             return False
         text = publication.text if not publication.link else f"{publication.text}\n\n{publication.link}"
@@ -108,8 +126,13 @@ def publication_publish(publication) -> bool:
             action = action_request(channel, "publish", text=text, actor=publication.approved_by)
             targets.append(PublicationTarget(publication=publication, channel=channel, action=action))
         PublicationTarget.objects.bulk_create(targets)
-        record(None, "publication.publish", publication, {"channels": [t.channel_id for t in targets]},
-               organisation=publication.organisation)
+        record(
+            None,
+            "publication.publish",
+            publication,
+            {"channels": [t.channel_id for t in targets]},
+            organisation=publication.organisation,
+        )
     publication_refresh(publication)
     return True
 

@@ -16,12 +16,16 @@ def publication_list(request):
     status = request.GET.get("status", "")
     if status not in Publication.Status.values:
         status = ""
-    return render(request, "publishing/list.html", {
-        "publications": selectors.publications_for(request.user, status)[:200],
-        "counts": selectors.publication_counts(request.user),
-        "statuses": Publication.Status.choices,
-        "current_status": status,
-    })
+    return render(
+        request,
+        "publishing/list.html",
+        {
+            "publications": selectors.publications_for(request.user, status)[:200],
+            "counts": selectors.publication_counts(request.user),
+            "statuses": Publication.Status.choices,
+            "current_status": status,
+        },
+    )
 
 
 @require_permission("publishing.add_publication")
@@ -37,8 +41,14 @@ def publication_new(request):
 @require_permission("publishing.add_publication")
 def publication_edit(request, pk):
     publication = access_publication(request.user, pk)
-    initial = {"kind": publication.kind, "title": publication.title, "text": publication.text,
-               "link": publication.link, "channels": publication.channels.all(), "publish_at": publication.publish_at}
+    initial = {
+        "kind": publication.kind,
+        "title": publication.title,
+        "text": publication.text,
+        "link": publication.link,
+        "channels": publication.channels.all(),
+        "publish_at": publication.publish_at,
+    }
     form = PublicationForm(request.POST or None, initial=initial, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,13 +66,18 @@ def publication_detail(request, pk):
     publication = access_publication(request.user, pk)
     if publication.status == Publication.Status.PUBLISHING:
         services.publication_refresh(publication)
-    return render(request, "publishing/detail.html", {
-        "publication": publication, "review_form": ReviewForm(),
-        "targets": publication.targets.select_related("channel", "action"),
-        "can_approve": request.user.has_perm("publishing.approve_publication")
-        and publication.created_by_id != request.user.pk,
-        "editable": publication.status in services.EDITABLE,
-    })
+    return render(
+        request,
+        "publishing/detail.html",
+        {
+            "publication": publication,
+            "review_form": ReviewForm(),
+            "targets": publication.targets.select_related("channel", "action"),
+            "can_approve": request.user.has_perm("publishing.approve_publication")
+            and publication.created_by_id != request.user.pk,
+            "editable": publication.status in services.EDITABLE,
+        },
+    )
 
 
 def _act(request, pk, action, success):
@@ -82,19 +97,25 @@ def _act(request, pk, action, success):
 @require_POST
 @require_permission("publishing.add_publication")
 def publication_submit(request, pk):
-    return _act(request, pk, lambda p, note: services.publication_submit(request.user, p),
-                _("Sendt til godkjenning."))
+    return _act(
+        request, pk, lambda p, note: services.publication_submit(request.user, p), _("Sendt til godkjenning.")
+    )
 
 
 @require_POST
 @require_permission("publishing.approve_publication")
 def publication_approve(request, pk):
-    return _act(request, pk, lambda p, note: services.publication_approve(request.user, p, note=note),
-                _("Godkjent."))
+    return _act(
+        request, pk, lambda p, note: services.publication_approve(request.user, p, note=note), _("Godkjent.")
+    )
 
 
 @require_POST
 @require_permission("publishing.approve_publication")
 def publication_reject(request, pk):
-    return _act(request, pk, lambda p, note: services.publication_reject(request.user, p, note=note),
-                _("Sendt tilbake til forfatteren."))
+    return _act(
+        request,
+        pk,
+        lambda p, note: services.publication_reject(request.user, p, note=note),
+        _("Sendt tilbake til forfatteren."),
+    )

@@ -16,5 +16,9 @@ def public_view(view):
 def sees_screened(user, organisation) -> bool:
     """Archivists (and roles given records.view_screened) of the same organisation see full titles and
     names; everyone else sees the public versions."""
-    return bool(user is not None and user.is_authenticated and user.organisation_id == organisation.pk
-                and user.has_perm(SCREENED))
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.organisation_id == organisation.pk
+        and user.has_perm(SCREENED)
+    )

@@ -44,17 +44,27 @@ class RecordsConfig(AppConfig):
         from somedesk.records.services import case_close, case_open_from_comment, journal_answer
 
         now = timezone.now()
-        comments = Comment.objects.filter(
-            channel__organisation=organisation, from_page=False, created_time__gte=now - timedelta(days=60),
-        ).select_related("channel", "post", "parent").order_by("created_time", "id")
+        comments = (
+            Comment.objects.filter(
+                channel__organisation=organisation,
+                from_page=False,
+                created_time__gte=now - timedelta(days=60),
+            )
+            .select_related("channel", "post", "parent")
+            .order_by("created_time", "id")
+        )
         decided = comments.exclude(triage_route="")
         if decided.exists():
             chosen = list(decided.filter(triage_route="light_case"))
         else:
             chosen = [c for c in comments if _demo_intent(c) == "light_case"]
-        desk = (User.objects.filter(organisation=organisation, groups__name="servicetorg").order_by("id").first()
-                or User.objects.filter(organisation=organisation).order_by("id").first())
-        archivist = User.objects.filter(organisation=organisation, groups__name="arkivar").order_by("id").first()
+        desk = (
+            User.objects.filter(organisation=organisation, groups__name="servicetorg").order_by("id").first()
+            or User.objects.filter(organisation=organisation).order_by("id").first()
+        )
+        archivist = (
+            User.objects.filter(organisation=organisation, groups__name="arkivar").order_by("id").first()
+        )
         created = 0
         for comment in chosen:
             if Saksmappe.objects.filter(source_comment=comment).exists():
@@ -66,16 +76,28 @@ class RecordsConfig(AppConfig):
             reply = _published_reply(comment)
             if reply is not None:  # the desk's reply (replies app), so a later signal never journals it twice
                 author = reply.author or desk
-                journal_answer(case, text=reply.text, published_at=reply.published_at, user=author,
-                               signature=reply.signature or (author.signature if author else ""), reply_id=reply.pk,
-                               permalink=case.source_comment.post.permalink)
+                journal_answer(
+                    case,
+                    text=reply.text,
+                    published_at=reply.published_at,
+                    user=author,
+                    signature=reply.signature or (author.signature if author else ""),
+                    reply_id=reply.pk,
+                    permalink=case.source_comment.post.permalink,
+                )
                 done_at = reply.published_at
             else:
                 answer = comment.replies.filter(from_page=True).order_by("created_time").first()
                 if answer is not None:
-                    journal_answer(case, text=answer.text, published_at=answer.created_time, user=desk,
-                                   signature=desk.signature if desk else "", reply_id=None,
-                                   permalink=case.source_comment.post.permalink)
+                    journal_answer(
+                        case,
+                        text=answer.text,
+                        published_at=answer.created_time,
+                        user=desk,
+                        signature=desk.signature if desk else "",
+                        reply_id=None,
+                        permalink=case.source_comment.post.permalink,
+                    )
                     done_at = answer.created_time
             # Cases of the last week stay open; older ones are closed, so an export of the demo up to a week
             # ago is a complete period without gaps.
@@ -83,7 +105,9 @@ class RecordsConfig(AppConfig):
                 case_close(archivist or desk, case, now=max(done_at, opened_at) + timedelta(days=1))
         if stdout is not None:
             total = Saksmappe.objects.filter(organisation=organisation).count()
-            closed = Saksmappe.objects.filter(organisation=organisation, saksstatus=Saksstatus.AVSLUTTET).count()
+            closed = Saksmappe.objects.filter(
+                organisation=organisation, saksstatus=Saksstatus.AVSLUTTET
+            ).count()
             stdout.write(f"Records: {created} new light cases ({total} in all, {closed} closed).\n")
 
 
@@ -97,8 +121,12 @@ def _published_reply(comment):
         reply_model = django_apps.get_model("replies", "Reply")
     except LookupError:
         return None
-    return (reply_model.objects.filter(comment=comment, state="published", published_at__isnull=False)
-            .select_related("author").order_by("published_at", "id").first())
+    return (
+        reply_model.objects.filter(comment=comment, state="published", published_at__isnull=False)
+        .select_related("author")
+        .order_by("published_at", "id")
+        .first()
+    )
 
 
 def _demo_intent(comment) -> str:

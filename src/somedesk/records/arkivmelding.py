@@ -20,15 +20,28 @@ from somedesk.records.models import Journalpost
 NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/v1"
 NS_MDK = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/metadatakatalog/v1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-XSD = Path(__file__).parent / "xsd" / "fiks-arkiv-v1" / "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd"
+XSD = (
+    Path(__file__).parent
+    / "xsd"
+    / "fiks-arkiv-v1"
+    / "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd"
+)
 MESSAGE_TYPE = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett"
 FAGSYSTEM = "somedesk"
 
-JOURNALPOSTTYPE = {"Inngående dokument": "I", "Utgående dokument": "U",
-                   "Organinternt dokument uten oppfølging": "X"}
+JOURNALPOSTTYPE = {
+    "Inngående dokument": "I",
+    "Utgående dokument": "U",
+    "Organinternt dokument uten oppfølging": "X",
+}
 JOURNALSTATUS = {"Journalført": "J", "Ekspedert": "E", "Arkivert": "A", "Utgår": "U"}
 SAKSSTATUS = {"Under behandling": "B", "Avsluttet": "A", "Utgår": "U"}
-KORRESPONDANSEPARTTYPE = {"Avsender": "EA", "Mottaker": "EM", "Intern avsender": "IA", "Intern mottaker": "IM"}
+KORRESPONDANSEPARTTYPE = {
+    "Avsender": "EA",
+    "Mottaker": "EM",
+    "Intern avsender": "IA",
+    "Intern mottaker": "IM",
+}
 
 
 class ArkivmeldingInvalid(Exception):
@@ -145,8 +158,11 @@ def build_arkivmelding(jp: Journalpost, *, include_case: bool | None = None) -> 
         _leaf(db, "tittel", beskrivelse.tittel)
         _leaf(db, "opprettetDato", beskrivelse.opprettet_dato)
         _leaf(db, "opprettetAv", beskrivelse.opprettet_av)
-        _kode(db, "tilknyttetRegistreringSom", "H" if beskrivelse.tilknyttet_registrering_som == "Hoveddokument"
-              else "V")
+        _kode(
+            db,
+            "tilknyttetRegistreringSom",
+            "H" if beskrivelse.tilknyttet_registrering_som == "Hoveddokument" else "V",
+        )
         _leaf(db, "dokumentnummer", beskrivelse.dokumentnummer)
         _leaf(db, "tilknyttetDato", beskrivelse.tilknyttet_dato)
         _leaf(db, "tilknyttetAv", beskrivelse.tilknyttet_av)
@@ -193,8 +209,10 @@ def build_arkivmelding(jp: Journalpost, *, include_case: bool | None = None) -> 
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     errors = validate_arkivmelding(xml)
     if errors:
-        raise ArkivmeldingInvalid(f"arkivmelding for journalpost {jp.journalaar}/{jp.journalsekvensnummer} "
-                                  f"does not validate: {errors[0]}")
+        raise ArkivmeldingInvalid(
+            f"arkivmelding for journalpost {jp.journalaar}/{jp.journalsekvensnummer} "
+            f"does not validate: {errors[0]}"
+        )
     return Message(journalpost_id=jp.pk, xml=xml, files=files)
 
 

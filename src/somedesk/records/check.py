@@ -19,15 +19,59 @@ from somedesk.records.export import NS_ADDML, validate_file
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 MANDATORY = {
-    "saksmappe": ["systemID", "mappeID", "tittel", "opprettetDato", "opprettetAv", "avsluttetDato", "avsluttetAv",
-                  "saksaar", "sakssekvensnummer", "saksdato", "administrativEnhet", "saksansvarlig", "saksstatus"],
-    "journalpost": ["systemID", "opprettetDato", "opprettetAv", "arkivertDato", "arkivertAv", "tittel",
-                    "journalaar", "journalsekvensnummer", "journalpostnummer", "journalposttype", "journalstatus",
-                    "journaldato"],
-    "dokumentbeskrivelse": ["systemID", "dokumenttype", "dokumentstatus", "tittel", "opprettetDato", "opprettetAv",
-                            "tilknyttetRegistreringSom", "dokumentnummer", "tilknyttetDato", "tilknyttetAv"],
-    "dokumentobjekt": ["systemID", "versjonsnummer", "variantformat", "format", "opprettetDato", "opprettetAv",
-                       "referanseDokumentfil", "sjekksum", "sjekksumAlgoritme", "filstoerrelse"],
+    "saksmappe": [
+        "systemID",
+        "mappeID",
+        "tittel",
+        "opprettetDato",
+        "opprettetAv",
+        "avsluttetDato",
+        "avsluttetAv",
+        "saksaar",
+        "sakssekvensnummer",
+        "saksdato",
+        "administrativEnhet",
+        "saksansvarlig",
+        "saksstatus",
+    ],
+    "journalpost": [
+        "systemID",
+        "opprettetDato",
+        "opprettetAv",
+        "arkivertDato",
+        "arkivertAv",
+        "tittel",
+        "journalaar",
+        "journalsekvensnummer",
+        "journalpostnummer",
+        "journalposttype",
+        "journalstatus",
+        "journaldato",
+    ],
+    "dokumentbeskrivelse": [
+        "systemID",
+        "dokumenttype",
+        "dokumentstatus",
+        "tittel",
+        "opprettetDato",
+        "opprettetAv",
+        "tilknyttetRegistreringSom",
+        "dokumentnummer",
+        "tilknyttetDato",
+        "tilknyttetAv",
+    ],
+    "dokumentobjekt": [
+        "systemID",
+        "versjonsnummer",
+        "variantformat",
+        "format",
+        "opprettetDato",
+        "opprettetAv",
+        "referanseDokumentfil",
+        "sjekksum",
+        "sjekksumAlgoritme",
+        "filstoerrelse",
+    ],
 }
 DELIVERABLE_SAKSSTATUS = {"Avsluttet", "Utgår"}
 DELIVERABLE_JOURNALSTATUS = {"Arkivert", "Utgår"}
@@ -72,8 +116,11 @@ class Report:
             lines.append(f"[{mark}] {r.id:6} {r.name}")
             lines.extend(f"         {m}" for m in r.messages)
         failed = len(self.failures())
-        lines.append(f"{len(self.results)} checks, {failed} failed." if failed else
-                     f"{len(self.results)} checks, all passed.")
+        lines.append(
+            f"{len(self.results)} checks, {failed} failed."
+            if failed
+            else f"{len(self.results)} checks, all passed."
+        )
         return "\n".join(lines)
 
 
@@ -149,13 +196,19 @@ def read_addml(path: Path) -> tuple[list[AddmlFile], dict[str, str]]:
         file_prop = obj.xpath("a:properties/a:property[@name='file']", namespaces=ns)
         if not file_prop:
             continue
-        name = file_prop[0].xpath("a:properties/a:property[@name='name']/a:value", namespaces=ns)[0].text.strip()
+        name = (
+            file_prop[0].xpath("a:properties/a:property[@name='name']/a:value", namespaces=ns)[0].text.strip()
+        )
         schemas = []
         for schema in obj.xpath("a:properties/a:property[@name='schema']", namespaces=ns):
             sfile = schema.xpath("a:properties/a:property[@name='file']", namespaces=ns)[0]
-            sname = sfile.xpath("a:properties/a:property[@name='name']/a:value", namespaces=ns)[0].text.strip()
+            sname = sfile.xpath("a:properties/a:property[@name='name']/a:value", namespaces=ns)[
+                0
+            ].text.strip()
             is_main = (schema.xpath("a:value", namespaces=ns) or [None])[0]
-            schemas.append((sname, checksum_of(sfile), is_main is not None and (is_main.text or "") == "main"))
+            schemas.append(
+                (sname, checksum_of(sfile), is_main is not None and (is_main.text or "") == "main")
+            )
         occurrences = {}
         for occ in obj.xpath(".//a:property[@name='numberOfOccurrences']", namespaces=ns):
             element = occ.xpath("a:value", namespaces=ns)[0].text.strip()
@@ -232,8 +285,11 @@ def check_extraction(path: Path) -> Report:
             errors = validate_file(path / f.name, path / schema)
             if errors:
                 r.fail(f"{f.name}: {errors[0]}")
-    errors = validate_file(addml_path, path / "addml.xsd") if (path / "addml.xsd").is_file() else [
-        "addml.xsd is not in the extraction"]
+    errors = (
+        validate_file(addml_path, path / "addml.xsd")
+        if (path / "addml.xsd").is_file()
+        else ["addml.xsd is not in the extraction"]
+    )
     if errors:
         r.fail(f"arkivuttrekk.xml: {errors[0]}")
 
@@ -245,7 +301,9 @@ def check_extraction(path: Path) -> Report:
     r = report.add("N5.10", f"number of mapper: {struct.mapper}")
     _compare(r, declared.get("arkivstruktur.xml", {}).get("mappe"), struct.mapper, "mappe")
     r = report.add("N5.16", f"number of registreringer: {struct.registreringer}")
-    _compare(r, declared.get("arkivstruktur.xml", {}).get("registrering"), struct.registreringer, "registrering")
+    _compare(
+        r, declared.get("arkivstruktur.xml", {}).get("registrering"), struct.registreringer, "registrering"
+    )
     report.add("N5.23", f"number of dokumentbeskrivelser: {struct.dokumentbeskrivelser}", "info")
     report.add("N5.26", f"number of dokumentobjekter: {len(struct.documents)}", "info")
     report.add("N5.39", f"number of korrespondanseparter: {struct.korrespondanseparter}", "info")
@@ -269,7 +327,9 @@ def check_extraction(path: Path) -> Report:
         declared_docs = None
         r.fail("antallDokumentfiler is missing or not a number")
     if declared_docs is not None and declared_docs != len(doc_files):
-        r.fail(f"arkivuttrekk.xml declares {declared_docs} document files, the extraction has {len(doc_files)}")
+        r.fail(
+            f"arkivuttrekk.xml declares {declared_docs} document files, the extraction has {len(doc_files)}"
+        )
     r32 = report.add("N5.32", "referenced document files exist")
     r30 = report.add("N5.30", "document files match dokumentobjekt/sjekksum (SHA-256) and filstoerrelse")
     r29 = report.add("N5.29", "format matches the file extension")
@@ -322,7 +382,9 @@ def check_extraction(path: Path) -> Report:
     r = report.add("N5.63", "no elements without content")
     for message in struct.empty[:20]:
         r.fail(message)
-    r = report.add("SD.5", "statuses may be delivered (saksstatus Avsluttet/Utgår, journalstatus Arkivert/Utgår)")
+    r = report.add(
+        "SD.5", "statuses may be delivered (saksstatus Avsluttet/Utgår, journalstatus Arkivert/Utgår)"
+    )
     for message in struct.bad_status[:20]:
         r.fail(message)
     r = report.add("N5.06", "arkivdelstatus")
@@ -356,7 +418,9 @@ def check_extraction(path: Path) -> Report:
             r.fail(f"journalhode says antallJournalposter={journal.declared}, found {journal.count}")
         r = report.add("N5.60", f"start/end dates in arkivstruktur vs {name}")
         if (journal.start, journal.end) != struct.period:
-            r.fail(f"{name} covers {journal.start}–{journal.end}, arkivdel {struct.period[0]}–{struct.period[1]}")
+            r.fail(
+                f"{name} covers {journal.start}–{journal.end}, arkivdel {struct.period[0]}–{struct.period[1]}"
+            )
         if name == "offentligJournal.xml":
             r = report.add("SD.7", "offentligJournal shows no screened title")
             for sid in journal.titles_with_screened[:20]:
@@ -429,9 +493,16 @@ def _scan_arkivstruktur(path: Path) -> _Struct:
             s.empty.append(f"empty element <{name}> (line {elem.sourceline})")
         if name == "dokumentobjekt":
             v = _children(elem)
-            s.documents.append({"id": _first(v, "systemID"), "ref": _first(v, "referanseDokumentfil"),
-                                "sum": _first(v, "sjekksum"), "algo": _first(v, "sjekksumAlgoritme"),
-                                "size": _first(v, "filstoerrelse"), "format": _first(v, "format")})
+            s.documents.append(
+                {
+                    "id": _first(v, "systemID"),
+                    "ref": _first(v, "referanseDokumentfil"),
+                    "sum": _first(v, "sjekksum"),
+                    "algo": _first(v, "sjekksumAlgoritme"),
+                    "size": _first(v, "filstoerrelse"),
+                    "format": _first(v, "format"),
+                }
+            )
             _mandatory(s, "dokumentobjekt", v)
         elif name == "dokumentbeskrivelse":
             s.dokumentbeskrivelser += 1
@@ -451,7 +522,9 @@ def _scan_arkivstruktur(path: Path) -> _Struct:
                 _mandatory(s, "journalpost", v)
                 s.journalpost_ids.add(sid)
                 try:
-                    s.journal_numbers.append((int(_first(v, "journalaar")), int(_first(v, "journalsekvensnummer"))))
+                    s.journal_numbers.append(
+                        (int(_first(v, "journalaar")), int(_first(v, "journalsekvensnummer")))
+                    )
                 except ValueError:
                     pass
                 pending_jp.append((sid, _first(v, "journalpostnummer")))
@@ -490,7 +563,9 @@ def _scan_arkivstruktur(path: Path) -> _Struct:
                 for jp_sid, _n in pending_jp:
                     jd = s.journal_dates.get(jp_sid)
                     if saksdato and jd and jd < saksdato:
-                        s.date_problems.append(f"journalpost {jp_sid}: journaldato before the saksdato of its case")
+                        s.date_problems.append(
+                            f"journalpost {jp_sid}: journaldato before the saksdato of its case"
+                        )
             s.jp_numbers_per_case[sid] = [int(n) for _s, n in pending_jp if n.isdigit()]
             pending_jp = []
             elem.clear(keep_tail=False)
@@ -501,7 +576,10 @@ def _scan_arkivstruktur(path: Path) -> _Struct:
         elif name == "arkivdel":
             v = _children(elem)
             s.arkivdelstatus.append(_first(v, "arkivdelstatus"))
-            s.period = (_parse_date(_first(v, "arkivperiodeStartDato")), _parse_date(_first(v, "arkivperiodeSluttDato")))
+            s.period = (
+                _parse_date(_first(v, "arkivperiodeStartDato")),
+                _parse_date(_first(v, "arkivperiodeSluttDato")),
+            )
         if name == "systemID" and elem.getparent() is not None:
             s.system_ids[(elem.text or "").strip()] += 1
     return s

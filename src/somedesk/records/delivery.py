@@ -48,9 +48,11 @@ class DeliveryError(Exception):
 # Packing
 # ------------------------------------------------------------------------------------------------
 def _manifest(entries: list[tuple[str, bytes]]) -> bytes:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">',
-             f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ASICE_MIMETYPE}"/>']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">',
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ASICE_MIMETYPE}"/>',
+    ]
     for name, _data in entries:
         media = "text/xml" if name.endswith(".xml") else "application/pdf"
         lines.append(f'<manifest:file-entry manifest:full-path="{name}" manifest:media-type="{media}"/>')
@@ -66,15 +68,20 @@ def _asic_manifest(entries: list[tuple[str, bytes]]) -> bytes:
     for name, data in entries:
         digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
         media = "text/xml" if name.endswith(".xml") else "application/pdf"
-        refs.append(f'<asic:DataObjectReference URI="{name}" MimeType="{media}">'
-                    '<ns2:DigestMethod xmlns:ns2="http://www.w3.org/2000/09/xmldsig#" '
-                    'Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>'
-                    f'<ns2:DigestValue xmlns:ns2="http://www.w3.org/2000/09/xmldsig#">{digest}</ns2:DigestValue>'
-                    "</asic:DataObjectReference>")
-    return ('<?xml version="1.0" encoding="UTF-8"?>'
-            '<asic:ASiCManifest xmlns:asic="http://uri.etsi.org/02918/v1.2.1#">'
-            '<asic:SigReference URI="META-INF/signature.p7s" MimeType="application/x-pkcs7-signature"/>'
-            + "".join(refs) + "</asic:ASiCManifest>").encode("utf-8")
+        refs.append(
+            f'<asic:DataObjectReference URI="{name}" MimeType="{media}">'
+            '<ns2:DigestMethod xmlns:ns2="http://www.w3.org/2000/09/xmldsig#" '
+            'Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>'
+            f'<ns2:DigestValue xmlns:ns2="http://www.w3.org/2000/09/xmldsig#">{digest}</ns2:DigestValue>'
+            "</asic:DataObjectReference>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<asic:ASiCManifest xmlns:asic="http://uri.etsi.org/02918/v1.2.1#">'
+        '<asic:SigReference URI="META-INF/signature.p7s" MimeType="application/x-pkcs7-signature"/>'
+        + "".join(refs)
+        + "</asic:ASiCManifest>"
+    ).encode("utf-8")
 
 
 def pack_asice(message: Message, *, signing_cert=None, signing_key=None) -> bytes:
@@ -92,10 +99,15 @@ def pack_asice(message: Message, *, signing_cert=None, signing_key=None) -> byte
             from cryptography.hazmat.primitives.serialization import pkcs7
 
             manifest = _asic_manifest(entries)
-            signature = (pkcs7.PKCS7SignatureBuilder().set_data(manifest)
-                         .add_signer(signing_cert, signing_key, hashes.SHA256())
-                         .sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.DetachedSignature,
-                                                             pkcs7.PKCS7Options.Binary]))
+            signature = (
+                pkcs7.PKCS7SignatureBuilder()
+                .set_data(manifest)
+                .add_signer(signing_cert, signing_key, hashes.SHA256())
+                .sign(
+                    serialization.Encoding.DER,
+                    [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary],
+                )
+            )
             zf.writestr("META-INF/ASiCManifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
             zf.writestr("META-INF/signature.p7s", signature, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
@@ -110,9 +122,13 @@ def encrypt_for(recipient_cert, payload: bytes) -> bytes:
     from cryptography.hazmat.primitives.ciphers import algorithms
     from cryptography.hazmat.primitives.serialization import pkcs7
 
-    return (pkcs7.PKCS7EnvelopeBuilder().set_data(payload).add_recipient(recipient_cert)
-            .set_content_encryption_algorithm(algorithms.AES256)
-            .encrypt(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary]))
+    return (
+        pkcs7.PKCS7EnvelopeBuilder()
+        .set_data(payload)
+        .add_recipient(recipient_cert)
+        .set_content_encryption_algorithm(algorithms.AES256)
+        .encrypt(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -145,8 +161,16 @@ class FolderBackend(Backend):
 
     def _receipt(self, path: Path) -> Receipt:
         data = path.read_bytes()
-        return Receipt(json.dumps({"backend": self.name, "file": str(path), "bytes": len(data),
-                                   "sha256": hashlib.sha256(data).hexdigest()}))
+        return Receipt(
+            json.dumps(
+                {
+                    "backend": self.name,
+                    "file": str(path),
+                    "bytes": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
+            )
+        )
 
     def already_delivered(self, message_id: str) -> Receipt | None:
         path = self._path(message_id)
@@ -186,8 +210,10 @@ class FiksIOBackend(Backend):
     def pack(self, message: Message) -> bytes:
         if self.recipient_cert is None:
             raise BackendUnavailable("no recipient certificate configured (SOMEDESK_FIKSIO_RECIPIENT_CERT)")
-        return encrypt_for(self.recipient_cert,
-                           pack_asice(message, signing_cert=self.signing_cert, signing_key=self.signing_key))
+        return encrypt_for(
+            self.recipient_cert,
+            pack_asice(message, signing_cert=self.signing_cert, signing_key=self.signing_key),
+        )
 
     def deliver(self, message: Message, message_id: str) -> Receipt:
         raise BackendUnavailable(
@@ -198,8 +224,11 @@ class FiksIOBackend(Backend):
 
 def get_backend(name: str, *, folder: str | None = None) -> Backend:
     if name == "folder":
-        folder = folder or os.environ.get("SOMEDESK_ARKIV_IMPORT_DIR") or getattr(settings, "SOMEDESK_ARKIV_IMPORT_DIR",
-                                                                                 "")
+        folder = (
+            folder
+            or os.environ.get("SOMEDESK_ARKIV_IMPORT_DIR")
+            or getattr(settings, "SOMEDESK_ARKIV_IMPORT_DIR", "")
+        )
         if not folder:
             raise BackendUnavailable("no import folder given (--folder or SOMEDESK_ARKIV_IMPORT_DIR)")
         return FolderBackend(folder)
@@ -214,8 +243,12 @@ def get_backend(name: str, *, folder: str | None = None) -> Backend:
 # ------------------------------------------------------------------------------------------------
 # Answers from the archive
 # ------------------------------------------------------------------------------------------------
-KVITTERING_XSD = (Path(__file__).parent / "xsd" / "fiks-arkiv-v1"
-                  / "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering.xsd")
+KVITTERING_XSD = (
+    Path(__file__).parent
+    / "xsd"
+    / "fiks-arkiv-v1"
+    / "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering.xsd"
+)
 ERROR_ROOTS = {"ugyldigforespoersel", "serverfeil", "ikkefunnet"}
 
 
@@ -231,8 +264,12 @@ def collect_answers(organisation, backend: Backend) -> dict:
     reader = getattr(backend, "archive_answer", None)
     if reader is None:
         return summary
-    waiting = Delivery.objects.filter(backend=backend.name, status=Delivery.Status.DELIVERED, archive_status="",
-                                      journalpost__organisation=organisation).select_related("journalpost")
+    waiting = Delivery.objects.filter(
+        backend=backend.name,
+        status=Delivery.Status.DELIVERED,
+        archive_status="",
+        journalpost__organisation=organisation,
+    ).select_related("journalpost")
     for delivery in waiting.iterator(chunk_size=500):
         data = reader(str(delivery.message_id))
         if data is None:
@@ -250,15 +287,19 @@ def collect_answers(organisation, backend: Backend) -> dict:
             if not schema.validate(root):
                 summary["errors"].append(f"{label}: receipt does not validate: {schema.error_log.last_error}")
                 continue
-            system_id = root.xpath("string(*[local-name()='registreringKvittering']/*[local-name()='systemID'])")
+            system_id = root.xpath(
+                "string(*[local-name()='registreringKvittering']/*[local-name()='systemID'])"
+            )
             failed = root.xpath("string(*[local-name()='registreringFeilet']/*[local-name()='feilmelding'])")
             if failed:
                 _reject(delivery, f"archive: {failed}")
                 summary["rejected"] += 1
                 continue
-            Delivery.objects.filter(pk=delivery.pk).update(archive_status="received",
-                                                           archive_receipt=data.decode("utf-8", "replace"),
-                                                           archive_system_id=system_id)
+            Delivery.objects.filter(pk=delivery.pk).update(
+                archive_status="received",
+                archive_receipt=data.decode("utf-8", "replace"),
+                archive_system_id=system_id,
+            )
             summary["received"] += 1
         elif name in ERROR_ROOTS:
             message = root.xpath("string(*[local-name()='feilmelding'])") or name
@@ -274,7 +315,8 @@ def _reject(delivery: Delivery, message: str) -> None:
     import uuid as _uuid
 
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.FAILED, archive_status="", last_error=message[:2000], message_id=_uuid.uuid4())
+        status=Delivery.Status.FAILED, archive_status="", last_error=message[:2000], message_id=_uuid.uuid4()
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -283,13 +325,18 @@ def _reject(delivery: Delivery, message: str) -> None:
 def send_pending(organisation, backend: Backend, *, limit: int | None = None) -> dict:
     """Deliver every journalpost not yet delivered through this backend, in journal order."""
     summary = {"delivered": 0, "failed": 0, "skipped": 0, "errors": []}
-    delivered_ids = set(Delivery.objects.filter(backend=backend.name, status=Delivery.Status.DELIVERED,
-                                                journalpost__organisation=organisation)
-                        .values_list("journalpost_id", flat=True))
+    delivered_ids = set(
+        Delivery.objects.filter(
+            backend=backend.name, status=Delivery.Status.DELIVERED, journalpost__organisation=organisation
+        ).values_list("journalpost_id", flat=True)
+    )
     summary["skipped"] = len(delivered_ids)
-    pending = (Journalpost.objects.filter(organisation=organisation).exclude(pk__in=delivered_ids)
-               .select_related("saksmappe__klasse", "saksmappe__arkivdel__klassifikasjonssystem")
-               .order_by("journalaar", "journalsekvensnummer"))
+    pending = (
+        Journalpost.objects.filter(organisation=organisation)
+        .exclude(pk__in=delivered_ids)
+        .select_related("saksmappe__klasse", "saksmappe__arkivdel__klassifikasjonssystem")
+        .order_by("journalaar", "journalsekvensnummer")
+    )
     blocked_cases: set[int] = set()
     done = 0
     for jp in pending.iterator(chunk_size=200):
@@ -298,7 +345,8 @@ def send_pending(organisation, backend: Backend, *, limit: int | None = None) ->
         done += 1
         with transaction.atomic():
             delivery, _created = Delivery.objects.select_for_update().get_or_create(
-                journalpost=jp, backend=backend.name)
+                journalpost=jp, backend=backend.name
+            )
         if delivery.status == Delivery.Status.DELIVERED:
             summary["skipped"] += 1
             continue
@@ -307,8 +355,9 @@ def send_pending(organisation, backend: Backend, *, limit: int | None = None) ->
         if jp.saksmappe_id in blocked_cases and jp.journalpostnummer > 1:
             _fail(delivery, "waiting: the case's first journalpost is not delivered yet")
             summary["failed"] += 1
-            summary["errors"].append(f"{jp.journalaar}/{jp.journalsekvensnummer}: waiting for the case's first "
-                                     "journalpost")
+            summary["errors"].append(
+                f"{jp.journalaar}/{jp.journalsekvensnummer}: waiting for the case's first journalpost"
+            )
             continue
         message_id = str(delivery.message_id)
         try:
@@ -325,17 +374,26 @@ def send_pending(organisation, backend: Backend, *, limit: int | None = None) ->
                 blocked_cases.add(jp.saksmappe_id)
             continue
         Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.DELIVERED, attempts=delivery.attempts + 1, last_error="", receipt=receipt.text,
-            delivered_at=timezone.now())
+            status=Delivery.Status.DELIVERED,
+            attempts=delivery.attempts + 1,
+            last_error="",
+            receipt=receipt.text,
+            delivered_at=timezone.now(),
+        )
         summary["delivered"] += 1
     return summary
 
 
 def _case_delivered(jp: Journalpost, backend: str) -> bool:
-    return Delivery.objects.filter(journalpost__saksmappe_id=jp.saksmappe_id, journalpost__journalpostnummer=1,
-                                   backend=backend, status=Delivery.Status.DELIVERED).exists()
+    return Delivery.objects.filter(
+        journalpost__saksmappe_id=jp.saksmappe_id,
+        journalpost__journalpostnummer=1,
+        backend=backend,
+        status=Delivery.Status.DELIVERED,
+    ).exists()
 
 
 def _fail(delivery: Delivery, message: str) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, attempts=delivery.attempts + 1,
-                                                   last_error=message[:2000])
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.FAILED, attempts=delivery.attempts + 1, last_error=message[:2000]
+    )

@@ -56,8 +56,14 @@ XML_FILES = {  # file -> (main schema, root namespace)
     "loependeJournal.xml": ("loependeJournal.xsd", NS_LOEPENDE),
     "offentligJournal.xml": ("offentligJournal.xsd", NS_OFFENTLIG),
 }
-SCHEMA_FILES = ["arkivstruktur.xsd", "metadatakatalog.xsd", "endringslogg.xsd", "loependeJournal.xsd",
-                "offentligJournal.xsd", "addml.xsd"]
+SCHEMA_FILES = [
+    "arkivstruktur.xsd",
+    "metadatakatalog.xsd",
+    "endringslogg.xsd",
+    "loependeJournal.xsd",
+    "offentligJournal.xsd",
+    "addml.xsd",
+]
 DOCUMENT_DIR = "DOKUMENT"
 CHUNK = 1000
 SCREENED_TEXT = "******"
@@ -145,8 +151,9 @@ def sha256_file(path: Path) -> str:
 # Selection
 # ------------------------------------------------------------------------------------------------
 def selected_cases(organisation, date_from: date | None, date_to: date | None):
-    qs = Saksmappe.objects.filter(organisation=organisation,
-                                  saksstatus__in=[Saksstatus.AVSLUTTET, Saksstatus.UTGAAR])
+    qs = Saksmappe.objects.filter(
+        organisation=organisation, saksstatus__in=[Saksstatus.AVSLUTTET, Saksstatus.UTGAAR]
+    )
     if date_from:
         qs = qs.filter(saksdato__gte=date_from)
     if date_to:
@@ -154,20 +161,87 @@ def selected_cases(organisation, date_from: date | None, date_to: date | None):
     return qs
 
 
-CASE_FIELDS = ("id", "system_id", "saksaar", "sakssekvensnummer", "tittel", "offentlig_tittel", "opprettet_dato",
-               "opprettet_av", "avsluttet_dato", "avsluttet_av", "tilgangsrestriksjon", "skjermingshjemmel",
-               "skjerming_metadata", "saksdato", "administrativ_enhet", "saksansvarlig", "saksstatus")
-JP_FIELDS = ("id", "saksmappe_id", "system_id", "opprettet_dato", "opprettet_av", "arkivert_dato", "arkivert_av",
-             "tilgangsrestriksjon", "skjermingshjemmel", "skjerming_metadata", "journalpostnummer", "tittel",
-             "offentlig_tittel", "journalaar", "journalsekvensnummer", "journalposttype", "journalstatus",
-             "journaldato", "dokumentets_dato", "mottatt_dato", "sendt_dato", "avskrivningsdato", "avskrevet_av",
-             "avskrivningsmaate", "avskrives_av__system_id")
-KP_FIELDS = ("journalpost_id", "korrespondanseparttype", "korrespondansepart_navn", "administrativ_enhet",
-             "saksbehandler")
-DB_FIELDS = ("id", "journalpost_id", "system_id", "dokumenttype", "dokumentstatus", "tittel", "opprettet_dato",
-             "opprettet_av", "tilknyttet_registrering_som", "dokumentnummer", "tilknyttet_dato", "tilknyttet_av")
-DO_FIELDS = ("dokumentbeskrivelse_id", "system_id", "versjonsnummer", "variantformat", "format", "format_detaljer",
-             "opprettet_dato", "opprettet_av", "fil", "sjekksum", "sjekksum_algoritme", "filstoerrelse")
+CASE_FIELDS = (
+    "id",
+    "system_id",
+    "saksaar",
+    "sakssekvensnummer",
+    "tittel",
+    "offentlig_tittel",
+    "opprettet_dato",
+    "opprettet_av",
+    "avsluttet_dato",
+    "avsluttet_av",
+    "tilgangsrestriksjon",
+    "skjermingshjemmel",
+    "skjerming_metadata",
+    "saksdato",
+    "administrativ_enhet",
+    "saksansvarlig",
+    "saksstatus",
+)
+JP_FIELDS = (
+    "id",
+    "saksmappe_id",
+    "system_id",
+    "opprettet_dato",
+    "opprettet_av",
+    "arkivert_dato",
+    "arkivert_av",
+    "tilgangsrestriksjon",
+    "skjermingshjemmel",
+    "skjerming_metadata",
+    "journalpostnummer",
+    "tittel",
+    "offentlig_tittel",
+    "journalaar",
+    "journalsekvensnummer",
+    "journalposttype",
+    "journalstatus",
+    "journaldato",
+    "dokumentets_dato",
+    "mottatt_dato",
+    "sendt_dato",
+    "avskrivningsdato",
+    "avskrevet_av",
+    "avskrivningsmaate",
+    "avskrives_av__system_id",
+)
+KP_FIELDS = (
+    "journalpost_id",
+    "korrespondanseparttype",
+    "korrespondansepart_navn",
+    "administrativ_enhet",
+    "saksbehandler",
+)
+DB_FIELDS = (
+    "id",
+    "journalpost_id",
+    "system_id",
+    "dokumenttype",
+    "dokumentstatus",
+    "tittel",
+    "opprettet_dato",
+    "opprettet_av",
+    "tilknyttet_registrering_som",
+    "dokumentnummer",
+    "tilknyttet_dato",
+    "tilknyttet_av",
+)
+DO_FIELDS = (
+    "dokumentbeskrivelse_id",
+    "system_id",
+    "versjonsnummer",
+    "variantformat",
+    "format",
+    "format_detaljer",
+    "opprettet_dato",
+    "opprettet_av",
+    "fil",
+    "sjekksum",
+    "sjekksum_algoritme",
+    "filstoerrelse",
+)
 
 
 def _grouped(rows, key: str) -> dict:
@@ -198,9 +272,17 @@ def _keyset(qs, order: tuple[str, str], fields, chunk: int = CHUNK):
 # ------------------------------------------------------------------------------------------------
 # The export
 # ------------------------------------------------------------------------------------------------
-def export(organisation, out: Path, *, date_from: date | None = None, date_to: date | None = None,
-           exported_by: str = "somedesk", now: datetime | None = None, validate: bool = True,
-           progress=None) -> ExportResult:
+def export(
+    organisation,
+    out: Path,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    exported_by: str = "somedesk",
+    now: datetime | None = None,
+    validate: bool = True,
+    progress=None,
+) -> ExportResult:
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         raise ExportError(f"{out} is not empty; an extraction is written into a new folder")
@@ -210,14 +292,18 @@ def export(organisation, out: Path, *, date_from: date | None = None, date_to: d
     cases = selected_cases(organisation, date_from, date_to)
     result = ExportResult(out=out)
     result.open_cases_skipped = Saksmappe.objects.filter(
-        organisation=organisation, saksstatus=Saksstatus.UNDER_BEHANDLING,
-        **({"saksdato__gte": date_from} if date_from else {}), **({"saksdato__lte": date_to} if date_to else {}),
+        organisation=organisation,
+        saksstatus=Saksstatus.UNDER_BEHANDLING,
+        **({"saksdato__gte": date_from} if date_from else {}),
+        **({"saksdato__lte": date_to} if date_to else {}),
     ).count()
     # Same selection as `cases`, as a join (cheap per row) rather than an IN list rebuilt for every chunk.
-    journalposts = Journalpost.objects.filter(organisation=organisation,
-                                              saksmappe__saksstatus__in=[Saksstatus.AVSLUTTET, Saksstatus.UTGAAR],
-                                              **({"saksmappe__saksdato__gte": date_from} if date_from else {}),
-                                              **({"saksmappe__saksdato__lte": date_to} if date_to else {}))
+    journalposts = Journalpost.objects.filter(
+        organisation=organisation,
+        saksmappe__saksstatus__in=[Saksstatus.AVSLUTTET, Saksstatus.UTGAAR],
+        **({"saksmappe__saksdato__gte": date_from} if date_from else {}),
+        **({"saksmappe__saksdato__lte": date_to} if date_to else {}),
+    )
     bounds = journalposts.aggregate(first=Min("journaldato"), last=Max("journaldato"))
     if bounds["first"] is None:
         raise ExportError("no closed case with journalposts in the period; nothing to extract")
@@ -243,6 +329,7 @@ def export(organisation, out: Path, *, date_from: date | None = None, date_to: d
 
     checks = {}
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="noark-validate") as validator:
+
         def check(name: str) -> None:
             if validate:
                 schema = XML_FILES[name][0]
@@ -274,8 +361,9 @@ def export(organisation, out: Path, *, date_from: date | None = None, date_to: d
     return result
 
 
-def _write_arkivstruktur(out: Path, arkiv: Arkiv, cases, result: ExportResult, exported_by: str, now,
-                         progress) -> None:
+def _write_arkivstruktur(
+    out: Path, arkiv: Arkiv, cases, result: ExportResult, exported_by: str, now, progress
+) -> None:
     arkivdel = arkiv.arkivdeler.order_by("id").first()
     system = arkivdel.klassifikasjonssystem
     klasser = list(system.klasser.order_by("klasse_id"))
@@ -287,8 +375,11 @@ def _write_arkivstruktur(out: Path, arkiv: Arkiv, cases, result: ExportResult, e
     with etree.xmlfile(str(out / "arkivstruktur.xml"), encoding="utf-8") as xf:
         xf.write_declaration()
         w = Writer(xf, NS_ARKIVSTRUKTUR)
-        with xf.element(w.tag("arkiv"), nsmap={None: NS_ARKIVSTRUKTUR, "xsi": XSI},
-                        attrib={f"{{{XSI}}}schemaLocation": schema_location}):
+        with xf.element(
+            w.tag("arkiv"),
+            nsmap={None: NS_ARKIVSTRUKTUR, "xsi": XSI},
+            attrib={f"{{{XSI}}}schemaLocation": schema_location},
+        ):
             w.newline()
             w.leaf("systemID", arkiv.system_id)
             w.leaf("tittel", arkiv.tittel)
@@ -327,8 +418,9 @@ def _write_arkivstruktur(out: Path, arkiv: Arkiv, cases, result: ExportResult, e
                         copier.close()
 
 
-def _write_klasse(w: Writer, klasse: Klasse, children, cases, copier: _Copier, result: ExportResult,
-                  progress) -> None:
+def _write_klasse(
+    w: Writer, klasse: Klasse, children, cases, copier: _Copier, result: ExportResult, progress
+) -> None:
     with w.element("klasse"):
         w.leaf("systemID", klasse.system_id)
         w.leaf("klasseID", klasse.klasse_id)
@@ -342,19 +434,35 @@ def _write_klasse(w: Writer, klasse: Klasse, children, cases, copier: _Copier, r
         for chunk in _keyset(cases.filter(klasse=klasse), ("saksaar", "sakssekvensnummer"), CASE_FIELDS):
             # Explicit id lists (not joins), so every lookup is an index probe whatever the database's planner.
             ids = [c["id"] for c in chunk]
-            jp_rows = list(Journalpost.objects.filter(saksmappe_id__in=ids).order_by("journalpostnummer")
-                           .values(*JP_FIELDS))
+            jp_rows = list(
+                Journalpost.objects.filter(saksmappe_id__in=ids)
+                .order_by("journalpostnummer")
+                .values(*JP_FIELDS)
+            )
             jp_ids = [jp["id"] for jp in jp_rows]
             jps = _grouped(jp_rows, "saksmappe_id")
-            kps = _grouped(Korrespondansepart.objects.filter(journalpost_id__in=jp_ids).order_by("id")
-                           .values(*KP_FIELDS), "journalpost_id")
-            db_rows = list(Dokumentbeskrivelse.objects.filter(journalpost_id__in=jp_ids)
-                           .order_by("dokumentnummer", "id").values(*DB_FIELDS))
+            kps = _grouped(
+                Korrespondansepart.objects.filter(journalpost_id__in=jp_ids)
+                .order_by("id")
+                .values(*KP_FIELDS),
+                "journalpost_id",
+            )
+            db_rows = list(
+                Dokumentbeskrivelse.objects.filter(journalpost_id__in=jp_ids)
+                .order_by("dokumentnummer", "id")
+                .values(*DB_FIELDS)
+            )
             dbs = _grouped(db_rows, "journalpost_id")
-            dos = _grouped(Dokumentobjekt.objects.filter(dokumentbeskrivelse_id__in=[d["id"] for d in db_rows])
-                           .order_by("id").values(*DO_FIELDS), "dokumentbeskrivelse_id")
+            dos = _grouped(
+                Dokumentobjekt.objects.filter(dokumentbeskrivelse_id__in=[d["id"] for d in db_rows])
+                .order_by("id")
+                .values(*DO_FIELDS),
+                "dokumentbeskrivelse_id",
+            )
             for case in chunk:
-                element = _saksmappe_element(builder, case, jps.get(case["id"], []), kps, dbs, dos, copier, result)
+                element = _saksmappe_element(
+                    builder, case, jps.get(case["id"], []), kps, dbs, dos, copier, result
+                )
                 w.xf.write(element)
                 w.newline()
             copier.flush()
@@ -385,8 +493,16 @@ def _skjerming_element(b: _TreeBuilder, parent, unit: dict) -> None:
         b.leaf(el, "skjermingMetadata", name)
 
 
-def _saksmappe_element(b: _TreeBuilder, case: dict, jps: list, kps: dict, dbs: dict, dos: dict, copier: _Copier,
-                       result: ExportResult):
+def _saksmappe_element(
+    b: _TreeBuilder,
+    case: dict,
+    jps: list,
+    kps: dict,
+    dbs: dict,
+    dos: dict,
+    copier: _Copier,
+    result: ExportResult,
+):
     result.mapper += 1
     mappe = etree.Element(b.tag("mappe"), nsmap={None: b.ns, "xsi": XSI})
     mappe.set(f"{{{XSI}}}type", "saksmappe")
@@ -401,8 +517,9 @@ def _saksmappe_element(b: _TreeBuilder, case: dict, jps: list, kps: dict, dbs: d
     _skjerming_element(b, mappe, case)
     mappe_id = f"{case['saksaar']}/{case['sakssekvensnummer']}"
     for jp in jps:
-        _journalpost_element(b, mappe, mappe_id, jp, kps.get(jp["id"], []), dbs.get(jp["id"], []), dos, copier,
-                             result)
+        _journalpost_element(
+            b, mappe, mappe_id, jp, kps.get(jp["id"], []), dbs.get(jp["id"], []), dos, copier, result
+        )
     b.leaf(mappe, "saksaar", str(case["saksaar"]))
     b.leaf(mappe, "sakssekvensnummer", str(case["sakssekvensnummer"]))
     b.leaf(mappe, "saksdato", case["saksdato"])
@@ -412,8 +529,17 @@ def _saksmappe_element(b: _TreeBuilder, case: dict, jps: list, kps: dict, dbs: d
     return mappe
 
 
-def _journalpost_element(b: _TreeBuilder, mappe, mappe_id: str, jp: dict, kps: list, dbs: list, dos: dict,
-                         copier: _Copier, result: ExportResult) -> None:
+def _journalpost_element(
+    b: _TreeBuilder,
+    mappe,
+    mappe_id: str,
+    jp: dict,
+    kps: list,
+    dbs: list,
+    dos: dict,
+    copier: _Copier,
+    result: ExportResult,
+) -> None:
     result.registreringer += 1
     reg = b.sub(mappe, "registrering")
     reg.set(f"{{{XSI}}}type", "journalpost")
@@ -527,11 +653,15 @@ def _copy_batch(items) -> None:
             with open(source, "rb") as handle:
                 data = handle.read()
         except OSError as exc:
-            raise ExportError(f"document {obj['fil']} (dokumentobjekt {obj['system_id']}) cannot be read: "
-                              f"{exc.strerror or exc}") from None
+            raise ExportError(
+                f"document {obj['fil']} (dokumentobjekt {obj['system_id']}) cannot be read: "
+                f"{exc.strerror or exc}"
+            ) from None
         if hashlib.sha256(data).hexdigest() != obj["sjekksum"]:
-            raise ExportError(f"document {obj['fil']} (dokumentobjekt {obj['system_id']}) does not match its "
-                              "stored SHA-256; the document store is damaged")
+            raise ExportError(
+                f"document {obj['fil']} (dokumentobjekt {obj['system_id']}) does not match its "
+                "stored SHA-256; the document store is damaged"
+            )
         with open(target, "wb") as handle:
             handle.write(data)
 
@@ -543,13 +673,23 @@ def _write_endringslogg(out: Path, organisation, cases, result: ExportResult) ->
         Endring.objects.filter(organisation=organisation, referanse_arkivenhet__in=case_ids),
         Endring.objects.filter(organisation=organisation, referanse_arkivenhet__in=jp_ids),
     ]
-    fields = ("referanse_arkivenhet", "referanse_metadata", "endret_dato", "endret_av", "tidligere_verdi", "ny_verdi")
+    fields = (
+        "referanse_arkivenhet",
+        "referanse_metadata",
+        "endret_dato",
+        "endret_av",
+        "tidligere_verdi",
+        "ny_verdi",
+    )
     with etree.xmlfile(str(out / "endringslogg.xml"), encoding="utf-8") as xf:
         xf.write_declaration()
         w = Writer(xf, NS_ENDRINGSLOGG)
         b = _TreeBuilder(NS_ENDRINGSLOGG)
-        with xf.element(w.tag("endringslogg"), nsmap={None: NS_ENDRINGSLOGG, "xsi": XSI},
-                        attrib={f"{{{XSI}}}schemaLocation": f"{NS_ENDRINGSLOGG} endringslogg.xsd"}):
+        with xf.element(
+            w.tag("endringslogg"),
+            nsmap={None: NS_ENDRINGSLOGG, "xsi": XSI},
+            attrib={f"{{{XSI}}}schemaLocation": f"{NS_ENDRINGSLOGG} endringslogg.xsd"},
+        ):
             w.newline()
             for qs in queries:
                 for e in qs.order_by("endret_dato", "id").values_list(*fields).iterator(chunk_size=CHUNK):
@@ -565,27 +705,52 @@ def _write_endringslogg(out: Path, organisation, cases, result: ExportResult) ->
                     w.newline()
 
 
-JOURNAL_FIELDS = ("id", "system_id", "journalaar", "journalsekvensnummer", "journalpostnummer", "tittel",
-                  "offentlig_tittel", "journaldato", "dokumentets_dato", "avskrivningsdato", "avskrivningsmaate",
-                  "avskrives_av__system_id", "tilgangsrestriksjon", "skjermingshjemmel", "skjerming_metadata",
-                  "saksmappe__saksaar", "saksmappe__sakssekvensnummer", "saksmappe__tittel",
-                  "saksmappe__offentlig_tittel", "saksmappe__tilgangsrestriksjon", "saksmappe__klasse__klasse_id",
-                  "saksmappe__klasse__tittel")
+JOURNAL_FIELDS = (
+    "id",
+    "system_id",
+    "journalaar",
+    "journalsekvensnummer",
+    "journalpostnummer",
+    "tittel",
+    "offentlig_tittel",
+    "journaldato",
+    "dokumentets_dato",
+    "avskrivningsdato",
+    "avskrivningsmaate",
+    "avskrives_av__system_id",
+    "tilgangsrestriksjon",
+    "skjermingshjemmel",
+    "skjerming_metadata",
+    "saksmappe__saksaar",
+    "saksmappe__sakssekvensnummer",
+    "saksmappe__tittel",
+    "saksmappe__offentlig_tittel",
+    "saksmappe__tilgangsrestriksjon",
+    "saksmappe__klasse__klasse_id",
+    "saksmappe__klasse__tittel",
+)
 
 
 def _write_journals(out: Path, organisation, journalposts, result: ExportResult) -> None:
     """loependeJournal.xml and offentligJournal.xml in one pass over the journalposts."""
     total = journalposts.count()
-    targets = [("loependeJournal.xml", NS_LOEPENDE, "loependeJournal", False),
-               ("offentligJournal.xml", NS_OFFENTLIG, "offentligJournal", True)]
+    targets = [
+        ("loependeJournal.xml", NS_LOEPENDE, "loependeJournal", False),
+        ("offentligJournal.xml", NS_OFFENTLIG, "offentligJournal", True),
+    ]
     with contextlib.ExitStack() as stack:
         streams = []
         for filename, ns, root, public in targets:
             xf = stack.enter_context(etree.xmlfile(str(out / filename), encoding="utf-8"))
             xf.write_declaration()
             w = Writer(xf, ns)
-            stack.enter_context(xf.element(w.tag(root), nsmap={None: ns, "xsi": XSI},
-                                           attrib={f"{{{XSI}}}schemaLocation": f"{ns} {XML_FILES[filename][0]}"}))
+            stack.enter_context(
+                xf.element(
+                    w.tag(root),
+                    nsmap={None: ns, "xsi": XSI},
+                    attrib={f"{{{XSI}}}schemaLocation": f"{ns} {XML_FILES[filename][0]}"},
+                )
+            )
             w.newline()
             with w.element("journalhode"):
                 w.leaf("journalStartDato", result.start)
@@ -597,8 +762,12 @@ def _write_journals(out: Path, organisation, journalposts, result: ExportResult)
             w.newline()
             streams.append((xf, _TreeBuilder(ns), public))
         for chunk in _keyset(journalposts, ("journalaar", "journalsekvensnummer"), JOURNAL_FIELDS):
-            kps = _grouped(Korrespondansepart.objects.filter(journalpost_id__in=[jp["id"] for jp in chunk])
-                           .order_by("id").values(*KP_FIELDS), "journalpost_id")
+            kps = _grouped(
+                Korrespondansepart.objects.filter(journalpost_id__in=[jp["id"] for jp in chunk])
+                .order_by("id")
+                .values(*KP_FIELDS),
+                "journalpost_id",
+            )
             for jp in chunk:
                 parts = kps.get(jp["id"], [])
                 for xf, builder, public in streams:
@@ -641,10 +810,17 @@ def _journal_element(b: _TreeBuilder, jp: dict, kps: list, public: bool):
         b.leaf(el, "tilgangsrestriksjon", jp["tilgangsrestriksjon"])
         b.leaf(el, "skjermingshjemmel", jp["skjermingshjemmel"])
     for kp in kps:
-        hide = "korrespondansepartNavn" in screened and kp["korrespondanseparttype"] in ("Avsender", "Mottaker")
+        hide = "korrespondansepartNavn" in screened and kp["korrespondanseparttype"] in (
+            "Avsender",
+            "Mottaker",
+        )
         part = b.sub(el, "korrespondansepart")
         b.leaf(part, "korrespondanseparttype", kp["korrespondanseparttype"])
-        b.leaf(part, "korrespondansepartNavn", SCREENED_TEXT if (public and hide) else kp["korrespondansepart_navn"])
+        b.leaf(
+            part,
+            "korrespondansepartNavn",
+            SCREENED_TEXT if (public and hide) else kp["korrespondansepart_navn"],
+        )
         if not public and hide:
             b.leaf(part, "skjermingMetadata", "korrespondansepartNavn")
     return reg
@@ -696,8 +872,9 @@ def _write_addml(out: Path, arkiv: Arkiv, organisation, result: ExportResult, jo
         prop_value(file_prop, "value", result.checksums[f"{obj_name}.xml"])
         for schema in obj.xpath("a:properties/a:property[@name='schema']", namespaces=ns):
             name = schema.xpath(".//a:property[@name='name']/a:value", namespaces=ns)[0].text
-            values = schema.xpath(".//a:property[@name='checksum']//a:property[@name='value']/a:value",
-                                  namespaces=ns)
+            values = schema.xpath(
+                ".//a:property[@name='checksum']//a:property[@name='value']/a:value", namespaces=ns
+            )
             if values:
                 values[0].text = result.checksums[name]
         for occ in obj.xpath(".//a:property[@name='numberOfOccurrences']", namespaces=ns):
@@ -729,7 +906,9 @@ def validate_file(xml: Path, xsd: Path) -> list[str]:
     schema = load_schema(xsd)
     units = ("{*}mappe", "{*}registrering", "{*}journalregistrering", "{*}endring", "{*}dataObject")
     try:
-        for _event, elem in etree.iterparse(str(xml), events=("end",), tag=units, schema=schema, huge_tree=True):
+        for _event, elem in etree.iterparse(
+            str(xml), events=("end",), tag=units, schema=schema, huge_tree=True
+        ):
             elem.clear(keep_tail=False)
             parent = elem.getparent()
             if parent is not None:

@@ -94,9 +94,12 @@ class Klassifikasjonssystem(models.Model):
 
 
 class Klasse(models.Model):
-    klassifikasjonssystem = models.ForeignKey(Klassifikasjonssystem, on_delete=models.PROTECT,
-                                              related_name="klasser")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    klassifikasjonssystem = models.ForeignKey(
+        Klassifikasjonssystem, on_delete=models.PROTECT, related_name="klasser"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     system_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     klasse_id = models.CharField(_("klasse-ID"), max_length=50)
     tittel = models.CharField(_("tittel"), max_length=300)
@@ -104,8 +107,9 @@ class Klasse(models.Model):
     opprettet_av = models.CharField(max_length=200, default="somedesk")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["klassifikasjonssystem", "klasse_id"],
-                                               name="klasse_unique_id")]
+        constraints = [
+            models.UniqueConstraint(fields=["klassifikasjonssystem", "klasse_id"], name="klasse_unique_id")
+        ]
         ordering = ["klasse_id"]
         verbose_name = _("klasse")
         verbose_name_plural = _("klasser")
@@ -129,8 +133,11 @@ class SequenceCounter(models.Model):
     last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "series", "year"],
-                                               name="sequence_unique_series_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "series", "year"], name="sequence_unique_series_year"
+            )
+        ]
 
     def __str__(self):
         return f"{self.series} {self.year}: {self.last_value}"
@@ -157,7 +164,9 @@ class Skjerming(models.Model):
 
 
 class Saksmappe(Skjerming):
-    organisation = models.ForeignKey("inbox.Organisation", on_delete=models.PROTECT, related_name="saksmapper")
+    organisation = models.ForeignKey(
+        "inbox.Organisation", on_delete=models.PROTECT, related_name="saksmapper"
+    )
     arkivdel = models.ForeignKey(Arkivdel, on_delete=models.PROTECT, related_name="saksmapper")
     klasse = models.ForeignKey(Klasse, on_delete=models.PROTECT, related_name="saksmapper")
     system_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -168,13 +177,16 @@ class Saksmappe(Skjerming):
     saksdato = models.DateField(_("saksdato"))
     administrativ_enhet = models.CharField(_("administrativ enhet"), max_length=200)
     saksansvarlig = models.CharField(_("saksansvarlig"), max_length=200)
-    saksansvarlig_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+")
-    saksstatus = models.CharField(_("saksstatus"), max_length=30, choices=Saksstatus.choices,
-                                  default=Saksstatus.UNDER_BEHANDLING)
+    saksansvarlig_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saksstatus = models.CharField(
+        _("saksstatus"), max_length=30, choices=Saksstatus.choices, default=Saksstatus.UNDER_BEHANDLING
+    )
     route = models.CharField(max_length=20, blank=True, help_text="Triage route the case came from.")
-    source_comment = models.ForeignKey("inbox.Comment", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="saksmapper")
+    source_comment = models.ForeignKey(
+        "inbox.Comment", null=True, blank=True, on_delete=models.PROTECT, related_name="saksmapper"
+    )
     opprettet_dato = models.DateTimeField()
     opprettet_av = models.CharField(max_length=200)
     avsluttet_dato = models.DateTimeField(null=True, blank=True)
@@ -182,10 +194,14 @@ class Saksmappe(Skjerming):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "saksaar", "sakssekvensnummer"],
-                                    name="saksmappe_unique_number"),
-            models.UniqueConstraint(fields=["source_comment"], condition=models.Q(source_comment__isnull=False),
-                                    name="saksmappe_one_per_comment"),
+            models.UniqueConstraint(
+                fields=["organisation", "saksaar", "sakssekvensnummer"], name="saksmappe_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["source_comment"],
+                condition=models.Q(source_comment__isnull=False),
+                name="saksmappe_one_per_comment",
+            ),
         ]
         indexes = [models.Index(fields=["organisation", "saksstatus", "-saksdato"], name="saksmappe_status")]
         ordering = ["-saksaar", "-sakssekvensnummer"]
@@ -201,15 +217,18 @@ class Saksmappe(Skjerming):
 
 
 class Journalpost(Skjerming):
-    organisation = models.ForeignKey("inbox.Organisation", on_delete=models.PROTECT, related_name="journalposter")
+    organisation = models.ForeignKey(
+        "inbox.Organisation", on_delete=models.PROTECT, related_name="journalposter"
+    )
     saksmappe = models.ForeignKey(Saksmappe, on_delete=models.PROTECT, related_name="journalposter")
     system_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     journalaar = models.PositiveIntegerField(_("journalår"))
     journalsekvensnummer = models.PositiveIntegerField(_("sekvensnummer"))
     journalpostnummer = models.PositiveIntegerField(_("journalpostnummer"))
     journalposttype = models.CharField(_("journalposttype"), max_length=50, choices=Journalposttype.choices)
-    journalstatus = models.CharField(_("journalstatus"), max_length=20, choices=Journalstatus.choices,
-                                     default=Journalstatus.JOURNALFOERT)
+    journalstatus = models.CharField(
+        _("journalstatus"), max_length=20, choices=Journalstatus.choices, default=Journalstatus.JOURNALFOERT
+    )
     journaldato = models.DateField(_("journaldato"))
     dokumentets_dato = models.DateField(_("dokumentets dato"), null=True, blank=True)
     mottatt_dato = models.DateTimeField(_("mottatt"), null=True, blank=True)
@@ -222,9 +241,12 @@ class Journalpost(Skjerming):
     avskrivningsdato = models.DateField(null=True, blank=True)
     avskrivningsmaate = models.CharField(max_length=60, blank=True)
     avskrevet_av = models.CharField(max_length=200, blank=True)
-    avskrives_av = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    source_comment = models.ForeignKey("inbox.Comment", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="journalposter")
+    avskrives_av = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_comment = models.ForeignKey(
+        "inbox.Comment", null=True, blank=True, on_delete=models.PROTECT, related_name="journalposter"
+    )
     # The reply (replies app) an outgoing journalpost documents; an id, so records does not depend on replies.
     source_reply_id = models.BigIntegerField(null=True, blank=True)
     opprettet_dato = models.DateTimeField()
@@ -234,14 +256,23 @@ class Journalpost(Skjerming):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "journalaar", "journalsekvensnummer"],
-                                    name="journalpost_unique_number"),
-            models.UniqueConstraint(fields=["saksmappe", "journalpostnummer"], name="journalpost_unique_in_case"),
-            models.UniqueConstraint(fields=["source_reply_id"], condition=models.Q(source_reply_id__isnull=False),
-                                    name="journalpost_one_per_reply"),
+            models.UniqueConstraint(
+                fields=["organisation", "journalaar", "journalsekvensnummer"],
+                name="journalpost_unique_number",
+            ),
+            models.UniqueConstraint(
+                fields=["saksmappe", "journalpostnummer"], name="journalpost_unique_in_case"
+            ),
+            models.UniqueConstraint(
+                fields=["source_reply_id"],
+                condition=models.Q(source_reply_id__isnull=False),
+                name="journalpost_one_per_reply",
+            ),
         ]
         indexes = [
-            models.Index(fields=["organisation", "-journaldato", "-journalsekvensnummer"], name="journalpost_date"),
+            models.Index(
+                fields=["organisation", "-journaldato", "-journalsekvensnummer"], name="journalpost_date"
+            ),
         ]
         ordering = ["-journalaar", "-journalsekvensnummer"]
         verbose_name = _("journalpost")
@@ -256,7 +287,9 @@ class Journalpost(Skjerming):
 
 
 class Korrespondansepart(models.Model):
-    journalpost = models.ForeignKey(Journalpost, on_delete=models.CASCADE, related_name="korrespondanseparter")
+    journalpost = models.ForeignKey(
+        Journalpost, on_delete=models.CASCADE, related_name="korrespondanseparter"
+    )
     korrespondanseparttype = models.CharField(max_length=30, choices=Korrespondanseparttype.choices)
     korrespondansepart_navn = models.CharField(_("navn"), max_length=200)
     administrativ_enhet = models.CharField(max_length=200, blank=True)
@@ -272,7 +305,9 @@ class Korrespondansepart(models.Model):
 
 
 class Dokumentbeskrivelse(models.Model):
-    journalpost = models.ForeignKey(Journalpost, on_delete=models.CASCADE, related_name="dokumentbeskrivelser")
+    journalpost = models.ForeignKey(
+        Journalpost, on_delete=models.CASCADE, related_name="dokumentbeskrivelser"
+    )
     system_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     dokumenttype = models.CharField(max_length=60, default="Brev")
     dokumentstatus = models.CharField(max_length=60, default="Dokumentet er ferdigstilt")
@@ -294,8 +329,9 @@ class Dokumentbeskrivelse(models.Model):
 
 
 class Dokumentobjekt(models.Model):
-    dokumentbeskrivelse = models.ForeignKey(Dokumentbeskrivelse, on_delete=models.CASCADE,
-                                            related_name="dokumentobjekter")
+    dokumentbeskrivelse = models.ForeignKey(
+        Dokumentbeskrivelse, on_delete=models.CASCADE, related_name="dokumentobjekter"
+    )
     system_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     versjonsnummer = models.PositiveIntegerField(default=1)
     variantformat = models.CharField(max_length=40, default="Arkivformat")

@@ -19,7 +19,9 @@ def next_number(organisation, series: str, year: int) -> int:
         [SequenceCounter(organisation=organisation, series=series, year=year, last_value=0)],
         ignore_conflicts=True,
     )
-    counter = SequenceCounter.objects.select_for_update().get(organisation=organisation, series=series, year=year)
+    counter = SequenceCounter.objects.select_for_update().get(
+        organisation=organisation, series=series, year=year
+    )
     counter.last_value += 1
     counter.save(update_fields=["last_value"])
     return counter.last_value

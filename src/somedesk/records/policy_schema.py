@@ -23,21 +23,32 @@ def _validate_klasser(value: Any, path, seen: set[str]) -> list[dict]:
         p = path + (i,)
         expect_mapping(item, p)
         expect_keys(item, p, {"id", "tittel"}, {"klasser", "beskrivelse"})
-        klasse_id = expect_str(str(item["id"]) if isinstance(item["id"], int | str) else item["id"], p + ("id",))
+        klasse_id = expect_str(
+            str(item["id"]) if isinstance(item["id"], int | str) else item["id"], p + ("id",)
+        )
         if klasse_id in seen:
             raise PolicyError(f"klasse id '{klasse_id}' is used twice", p + ("id",))
         seen.add(klasse_id)
         children = _validate_klasser(item.get("klasser", []), p + ("klasser",), seen)
-        out.append({"id": klasse_id, "tittel": expect_str(item["tittel"], p + ("tittel",)),
-                    "beskrivelse": item.get("beskrivelse", ""), "klasser": children})
+        out.append(
+            {
+                "id": klasse_id,
+                "tittel": expect_str(item["tittel"], p + ("tittel",)),
+                "beskrivelse": item.get("beskrivelse", ""),
+                "klasser": children,
+            }
+        )
     return out
 
 
 def validate_records(value: Any, path=("records",)) -> dict:
     expect_mapping(value, path)
-    expect_keys(value, path, {"arkiv", "arkivdel", "klassifikasjonssystem", "klasser", "administrativ_enhet",
-                              "screening"},
-                {"klasse_for_route", "default_klasse", "journalenhet"})
+    expect_keys(
+        value,
+        path,
+        {"arkiv", "arkivdel", "klassifikasjonssystem", "klasser", "administrativ_enhet", "screening"},
+        {"klasse_for_route", "default_klasse", "journalenhet"},
+    )
     for key in ("arkiv", "arkivdel", "klassifikasjonssystem"):
         expect_mapping(value[key], path + (key,))
         expect_str(value[key].get("tittel"), path + (key, "tittel"))
@@ -54,12 +65,18 @@ def validate_records(value: Any, path=("records",)) -> dict:
     if default not in seen:
         raise PolicyError(f"unknown klasse '{default}'", path + ("default_klasse",))
     screening = expect_mapping(value["screening"], path + ("screening",))
-    expect_keys(screening, path + ("screening",), {"skjermingshjemmel", "tilgangsrestriksjon"},
-                {"private_person_names", "replacement", "public_words", "withhold_title_routes"})
+    expect_keys(
+        screening,
+        path + ("screening",),
+        {"skjermingshjemmel", "tilgangsrestriksjon"},
+        {"private_person_names", "replacement", "public_words", "withhold_title_routes"},
+    )
     expect_str(screening["skjermingshjemmel"], path + ("screening", "skjermingshjemmel"))
     expect_str(str(screening["tilgangsrestriksjon"]), path + ("screening", "tilgangsrestriksjon"))
     public_words = expect_list(screening.get("public_words", []), path + ("screening", "public_words"))
-    withhold = expect_list(screening.get("withhold_title_routes", []), path + ("screening", "withhold_title_routes"))
+    withhold = expect_list(
+        screening.get("withhold_title_routes", []), path + ("screening", "withhold_title_routes")
+    )
     return {
         "arkiv": dict(value["arkiv"]),
         "arkivdel": dict(value["arkivdel"]),

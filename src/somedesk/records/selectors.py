@@ -18,8 +18,9 @@ def cases_for(organisation, *, status: str = "", q: str = "") -> QuerySet[Saksma
     return qs.order_by("-saksaar", "-sakssekvensnummer")
 
 
-def journal_entries(organisation, *, date_from: date | None, date_to: date | None, q: str = "",
-                    full: bool = False) -> QuerySet[Journalpost]:
+def journal_entries(
+    organisation, *, date_from: date | None, date_to: date | None, q: str = "", full: bool = False
+) -> QuerySet[Journalpost]:
     """Journalposts by journaldato. Search matches the public title only, unless the reader may see
     full titles, so a search can never reveal a screened word."""
     qs = Journalpost.objects.filter(organisation=organisation).select_related("saksmappe")
@@ -32,8 +33,9 @@ def journal_entries(organisation, *, date_from: date | None, date_to: date | Non
         if full:
             cond |= Q(tittel__icontains=q) | Q(korrespondanseparter__korrespondansepart_navn__icontains=q)
         qs = qs.filter(cond).distinct()
-    return qs.prefetch_related("korrespondanseparter").order_by("-journaldato", "-journalaar",
-                                                                "-journalsekvensnummer")
+    return qs.prefetch_related("korrespondanseparter").order_by(
+        "-journaldato", "-journalaar", "-journalsekvensnummer"
+    )
 
 
 def public_row(jp: Journalpost, *, full: bool) -> dict:
@@ -44,8 +46,12 @@ def public_row(jp: Journalpost, *, full: bool) -> dict:
     for kp in jp.korrespondanseparter.all():
         if kp.korrespondanseparttype in ("Avsender", "Mottaker"):
             hidden = screened and "korrespondansepartNavn" in jp.screened_fields and not full
-            parts.append({"type": kp.korrespondanseparttype,
-                          "navn": "******" if hidden else kp.korrespondansepart_navn})
+            parts.append(
+                {
+                    "type": kp.korrespondanseparttype,
+                    "navn": "******" if hidden else kp.korrespondansepart_navn,
+                }
+            )
     return {
         "journalpost": f"{jp.journalaar}/{jp.journalsekvensnummer}",
         "sak": jp.saksmappe.mappe_id,

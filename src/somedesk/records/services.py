@@ -44,21 +44,26 @@ SNIPPET_LENGTH = 70
 def ensure_structure(organisation) -> tuple[Arkiv, Arkivdel, dict[str, Klasse]]:
     """Create (once) the arkiv, arkivdel, klassifikasjonssystem and klasser the policy describes."""
     policy = records_policy()
-    arkiv, _c = Arkiv.objects.get_or_create(organisation=organisation,
-                                            defaults={"tittel": policy["arkiv"]["tittel"]})
+    arkiv, _c = Arkiv.objects.get_or_create(
+        organisation=organisation, defaults={"tittel": policy["arkiv"]["tittel"]}
+    )
     arkivdel = arkiv.arkivdeler.order_by("id").first()
     if arkivdel is None:
         arkivdel = Arkivdel.objects.create(arkiv=arkiv, tittel=policy["arkivdel"]["tittel"])
     system, _c = Klassifikasjonssystem.objects.get_or_create(
         arkivdel=arkivdel,
-        defaults={"tittel": policy["klassifikasjonssystem"]["tittel"],
-                  "klassifikasjonstype": policy["klassifikasjonssystem"].get("type", "")},
+        defaults={
+            "tittel": policy["klassifikasjonssystem"]["tittel"],
+            "klassifikasjonstype": policy["klassifikasjonssystem"].get("type", ""),
+        },
     )
     klasser = {k.klasse_id: k for k in system.klasser.all()}
     for item, parent_id in iter_klasser(policy["klasser"]):
         if item["id"] not in klasser:
             klasser[item["id"]] = Klasse.objects.create(
-                klassifikasjonssystem=system, klasse_id=item["id"], tittel=item["tittel"],
+                klassifikasjonssystem=system,
+                klasse_id=item["id"],
+                tittel=item["tittel"],
                 parent=klasser.get(parent_id) if parent_id else None,
             )
     return arkiv, arkivdel, klasser
@@ -104,16 +109,33 @@ def _store_file(organisation, year: int, data: bytes, suffix: str = ".pdf") -> s
     return rel.as_posix()
 
 
-def attach_document(journalpost: Journalpost, data: bytes, *, tittel: str, filnavn: str, actor: str,
-                    when: datetime, dokumentnummer: int = 1) -> Dokumentobjekt:
+def attach_document(
+    journalpost: Journalpost,
+    data: bytes,
+    *,
+    tittel: str,
+    filnavn: str,
+    actor: str,
+    when: datetime,
+    dokumentnummer: int = 1,
+) -> Dokumentobjekt:
     beskrivelse = Dokumentbeskrivelse.objects.create(
-        journalpost=journalpost, tittel=tittel, dokumentnummer=dokumentnummer,
+        journalpost=journalpost,
+        tittel=tittel,
+        dokumentnummer=dokumentnummer,
         tilknyttet_registrering_som="Hoveddokument" if dokumentnummer == 1 else "Vedlegg",
-        opprettet_dato=when, opprettet_av=actor, tilknyttet_dato=when, tilknyttet_av=actor,
+        opprettet_dato=when,
+        opprettet_av=actor,
+        tilknyttet_dato=when,
+        tilknyttet_av=actor,
     )
     return Dokumentobjekt.objects.create(
-        dokumentbeskrivelse=beskrivelse, fil=_store_file(journalpost.organisation, journalpost.journalaar, data),
-        filnavn=filnavn, filstoerrelse=len(data), sjekksum=sha256_hex(data), opprettet_dato=when,
+        dokumentbeskrivelse=beskrivelse,
+        fil=_store_file(journalpost.organisation, journalpost.journalaar, data),
+        filnavn=filnavn,
+        filstoerrelse=len(data),
+        sjekksum=sha256_hex(data),
+        opprettet_dato=when,
         opprettet_av=actor,
     )
 
@@ -137,9 +159,11 @@ def _screen(titles: list[str], names: list[str], route: str) -> tuple[list[str],
             fields.append("tittel")
     skjerming = {"tilgangsrestriksjon": "", "skjermingshjemmel": "", "skjerming_metadata": ""}
     if fields:
-        skjerming = {"tilgangsrestriksjon": screening["tilgangsrestriksjon"],
-                     "skjermingshjemmel": screening["skjermingshjemmel"],
-                     "skjerming_metadata": " ".join(fields)}
+        skjerming = {
+            "tilgangsrestriksjon": screening["tilgangsrestriksjon"],
+            "skjermingshjemmel": screening["skjermingshjemmel"],
+            "skjerming_metadata": " ".join(fields),
+        }
     return public, skjerming
 
 
@@ -151,8 +175,9 @@ def _check_org(user, organisation) -> None:
 # ------------------------------------------------------------------------------------------------
 # The light-case flow
 # ------------------------------------------------------------------------------------------------
-def case_open_from_comment(user, comment, *, route: str | None = None, now: datetime | None = None,
-                           render=render_pdfa) -> Saksmappe:
+def case_open_from_comment(
+    user, comment, *, route: str | None = None, now: datetime | None = None, render=render_pdfa
+) -> Saksmappe:
     """Open a saksmappe for a comment and journal the comment as an incoming journalpost whose main
     document is a PDF/A of the comment (author, time, permalink, thread context).
 
@@ -174,22 +199,49 @@ def case_open_from_comment(user, comment, *, route: str | None = None, now: date
     platform = comment.channel.get_platform_display()
     snippet = _snippet(comment.text)
     case_title = _("Henvendelse på %(platform)s fra %(author)s: %(text)s") % {
-        "platform": platform, "author": author, "text": snippet}
+        "platform": platform,
+        "author": author,
+        "text": snippet,
+    }
     jp_title = _("Kommentar fra %(author)s på %(platform)s: %(text)s") % {
-        "platform": platform, "author": author, "text": snippet}
+        "platform": platform,
+        "author": author,
+        "text": snippet,
+    }
     (public_case, public_jp), skjerming = _screen([case_title, jp_title], [comment.author_name], route)
     permalink = comment_permalink(comment)
 
-    pdf = render("records/pdf/comment.html", {
-        "title": jp_title, "organisation": organisation, "comment": comment, "permalink": permalink,
-        "parent": comment.parent,
-        "thread": comment.post.comments.filter(parent=comment).order_by("created_time")[:20],
-        "revisions": comment.revisions.all()[:10], "generated_at": now,
-    })
+    pdf = render(
+        "records/pdf/comment.html",
+        {
+            "title": jp_title,
+            "organisation": organisation,
+            "comment": comment,
+            "permalink": permalink,
+            "parent": comment.parent,
+            "thread": comment.post.comments.filter(parent=comment).order_by("created_time")[:20],
+            "revisions": comment.revisions.all()[:10],
+            "generated_at": now,
+        },
+    )
 
     try:
-        return _open_case(user, comment, organisation, route, now, actor, policy, author, case_title, jp_title,
-                          public_case, public_jp, skjerming, pdf)
+        return _open_case(
+            user,
+            comment,
+            organisation,
+            route,
+            now,
+            actor,
+            policy,
+            author,
+            case_title,
+            jp_title,
+            public_case,
+            public_jp,
+            skjerming,
+            pdf,
+        )
     except IntegrityError:
         # Someone opened a case for the same comment at the same moment; theirs stands.
         existing = Saksmappe.objects.filter(source_comment=comment).first()
@@ -198,54 +250,120 @@ def case_open_from_comment(user, comment, *, route: str | None = None, now: date
         return existing
 
 
-def _open_case(user, comment, organisation, route, now, actor, policy, author, case_title, jp_title, public_case,
-               public_jp, skjerming, pdf) -> Saksmappe:
+def _open_case(
+    user,
+    comment,
+    organisation,
+    route,
+    now,
+    actor,
+    policy,
+    author,
+    case_title,
+    jp_title,
+    public_case,
+    public_jp,
+    skjerming,
+    pdf,
+) -> Saksmappe:
     with transaction.atomic():
         _arkiv, arkivdel, klasser = ensure_structure(organisation)
         year = _local_date(now).year
         sak_no = next_number(organisation, "sak", year)
         saksmappe = Saksmappe.objects.create(
-            organisation=organisation, arkivdel=arkivdel, klasse=klasse_for(klasser, route),
-            saksaar=year, sakssekvensnummer=sak_no, tittel=case_title, offentlig_tittel=public_case,
-            saksdato=_local_date(now), administrativ_enhet=user.unit if user and user.unit else
-            policy["administrativ_enhet"], saksansvarlig=actor, saksansvarlig_user=user, route=route,
-            source_comment=comment, opprettet_dato=now, opprettet_av=actor,
+            organisation=organisation,
+            arkivdel=arkivdel,
+            klasse=klasse_for(klasser, route),
+            saksaar=year,
+            sakssekvensnummer=sak_no,
+            tittel=case_title,
+            offentlig_tittel=public_case,
+            saksdato=_local_date(now),
+            administrativ_enhet=user.unit if user and user.unit else policy["administrativ_enhet"],
+            saksansvarlig=actor,
+            saksansvarlig_user=user,
+            route=route,
+            source_comment=comment,
+            opprettet_dato=now,
+            opprettet_av=actor,
             **{k: v for k, v in skjerming.items() if k != "skjerming_metadata"},
             skjerming_metadata="tittel" if "tittel" in skjerming["skjerming_metadata"] else "",
         )
         journalpost = _create_journalpost(
-            saksmappe, journalposttype=Journalposttype.INNGAAENDE, tittel=jp_title, offentlig_tittel=public_jp,
-            skjerming=skjerming, now=now, actor=actor, dokumentets_dato=_local_date(comment.created_time),
-            mottatt_dato=comment.created_time, source_comment=comment,
+            saksmappe,
+            journalposttype=Journalposttype.INNGAAENDE,
+            tittel=jp_title,
+            offentlig_tittel=public_jp,
+            skjerming=skjerming,
+            now=now,
+            actor=actor,
+            dokumentets_dato=_local_date(comment.created_time),
+            mottatt_dato=comment.created_time,
+            source_comment=comment,
         )
-        Korrespondansepart.objects.create(journalpost=journalpost,
-                                          korrespondanseparttype=Korrespondanseparttype.AVSENDER,
-                                          korrespondansepart_navn=author)
-        Korrespondansepart.objects.create(journalpost=journalpost,
-                                          korrespondanseparttype=Korrespondanseparttype.INTERN_MOTTAKER,
-                                          korrespondansepart_navn=saksmappe.administrativ_enhet,
-                                          administrativ_enhet=saksmappe.administrativ_enhet, saksbehandler=actor)
-        attach_document(journalpost, pdf, tittel=jp_title, filnavn=f"henvendelse-{comment.external_id}.pdf",
-                        actor=actor, when=now)
-        record(user, "records.case_opened", saksmappe,
-               {"mappe_id": saksmappe.mappe_id, "journalpost": f"{journalpost.journalaar}/"
-                f"{journalpost.journalsekvensnummer}", "comment": comment.pk, "route": route},
-               organisation=organisation)
+        Korrespondansepart.objects.create(
+            journalpost=journalpost,
+            korrespondanseparttype=Korrespondanseparttype.AVSENDER,
+            korrespondansepart_navn=author,
+        )
+        Korrespondansepart.objects.create(
+            journalpost=journalpost,
+            korrespondanseparttype=Korrespondanseparttype.INTERN_MOTTAKER,
+            korrespondansepart_navn=saksmappe.administrativ_enhet,
+            administrativ_enhet=saksmappe.administrativ_enhet,
+            saksbehandler=actor,
+        )
+        attach_document(
+            journalpost,
+            pdf,
+            tittel=jp_title,
+            filnavn=f"henvendelse-{comment.external_id}.pdf",
+            actor=actor,
+            when=now,
+        )
+        record(
+            user,
+            "records.case_opened",
+            saksmappe,
+            {
+                "mappe_id": saksmappe.mappe_id,
+                "journalpost": f"{journalpost.journalaar}/{journalpost.journalsekvensnummer}",
+                "comment": comment.pk,
+                "route": route,
+            },
+            organisation=organisation,
+        )
     return saksmappe
 
 
-def _create_journalpost(saksmappe: Saksmappe, *, journalposttype, tittel, offentlig_tittel, skjerming, now,
-                        actor, **extra) -> Journalpost:
+def _create_journalpost(
+    saksmappe: Saksmappe, *, journalposttype, tittel, offentlig_tittel, skjerming, now, actor, **extra
+) -> Journalpost:
     year = _local_date(now).year
     number = next_number(saksmappe.organisation, "journal", year)
-    last = saksmappe.journalposter.order_by("-journalpostnummer").values_list("journalpostnummer",
-                                                                                flat=True).first() or 0
+    last = (
+        saksmappe.journalposter.order_by("-journalpostnummer")
+        .values_list("journalpostnummer", flat=True)
+        .first()
+        or 0
+    )
     return Journalpost.objects.create(
-        organisation=saksmappe.organisation, saksmappe=saksmappe, journalaar=year, journalsekvensnummer=number,
-        journalpostnummer=last + 1, journalposttype=journalposttype, journalstatus=Journalstatus.JOURNALFOERT,
-        journaldato=_local_date(now), tittel=tittel, offentlig_tittel=offentlig_tittel,
-        saksbehandler=actor, administrativ_enhet=saksmappe.administrativ_enhet, opprettet_dato=now,
-        opprettet_av=actor, **skjerming, **extra,
+        organisation=saksmappe.organisation,
+        saksmappe=saksmappe,
+        journalaar=year,
+        journalsekvensnummer=number,
+        journalpostnummer=last + 1,
+        journalposttype=journalposttype,
+        journalstatus=Journalstatus.JOURNALFOERT,
+        journaldato=_local_date(now),
+        tittel=tittel,
+        offentlig_tittel=offentlig_tittel,
+        saksbehandler=actor,
+        administrativ_enhet=saksmappe.administrativ_enhet,
+        opprettet_dato=now,
+        opprettet_av=actor,
+        **skjerming,
+        **extra,
     )
 
 
@@ -260,8 +378,17 @@ def case_for_comment(comment) -> Saksmappe | None:
     return None
 
 
-def journal_answer(saksmappe: Saksmappe, *, text: str, published_at: datetime, user=None, signature: str = "",
-                   reply_id: int | None = None, permalink: str = "", render=render_pdfa) -> Journalpost:
+def journal_answer(
+    saksmappe: Saksmappe,
+    *,
+    text: str,
+    published_at: datetime,
+    user=None,
+    signature: str = "",
+    reply_id: int | None = None,
+    permalink: str = "",
+    render=render_pdfa,
+) -> Journalpost:
     """Journal the published answer as the outgoing journalpost of the case, with the answer as PDF/A,
     and mark the incoming journalpost as answered (avskrevet). Idempotent per reply id."""
     if reply_id is not None:
@@ -273,51 +400,116 @@ def journal_answer(saksmappe: Saksmappe, *, text: str, published_at: datetime, u
     comment = saksmappe.source_comment
     actor = _actor_label(user)
     author = comment.author_name if comment else ""
-    jp_title = _("Svar til %(author)s: %(text)s") % {"author": author or _("avsender"), "text": _snippet(text)}
+    jp_title = _("Svar til %(author)s: %(text)s") % {
+        "author": author or _("avsender"),
+        "text": _snippet(text),
+    }
     (public_jp,), skjerming = _screen([jp_title], [author], saksmappe.route)
-    pdf = render("records/pdf/answer.html", {
-        "title": jp_title, "organisation": saksmappe.organisation, "comment": comment, "text": text,
-        "published_at": published_at, "permalink": permalink, "signature": signature,
-        "saksmappe": saksmappe, "generated_at": timezone.now(),
-    })
+    pdf = render(
+        "records/pdf/answer.html",
+        {
+            "title": jp_title,
+            "organisation": saksmappe.organisation,
+            "comment": comment,
+            "text": text,
+            "published_at": published_at,
+            "permalink": permalink,
+            "signature": signature,
+            "saksmappe": saksmappe,
+            "generated_at": timezone.now(),
+        },
+    )
     try:
-        return _journal_answer(saksmappe, text=text, published_at=published_at, user=user, signature=signature,
-                               reply_id=reply_id, actor=actor, author=author, jp_title=jp_title,
-                               public_jp=public_jp, skjerming=skjerming, pdf=pdf)
+        return _journal_answer(
+            saksmappe,
+            text=text,
+            published_at=published_at,
+            user=user,
+            signature=signature,
+            reply_id=reply_id,
+            actor=actor,
+            author=author,
+            jp_title=jp_title,
+            public_jp=public_jp,
+            skjerming=skjerming,
+            pdf=pdf,
+        )
     except IntegrityError:
-        existing = Journalpost.objects.filter(source_reply_id=reply_id).first() if reply_id is not None else None
+        existing = (
+            Journalpost.objects.filter(source_reply_id=reply_id).first() if reply_id is not None else None
+        )
         if existing is None:
             raise
         return existing
 
 
-def _journal_answer(saksmappe, *, text, published_at, user, signature, reply_id, actor, author, jp_title,
-                    public_jp, skjerming, pdf) -> Journalpost:
+def _journal_answer(
+    saksmappe,
+    *,
+    text,
+    published_at,
+    user,
+    signature,
+    reply_id,
+    actor,
+    author,
+    jp_title,
+    public_jp,
+    skjerming,
+    pdf,
+) -> Journalpost:
     with transaction.atomic():
         saksmappe = Saksmappe.objects.select_for_update().get(pk=saksmappe.pk)
         journalpost = _create_journalpost(
-            saksmappe, journalposttype=Journalposttype.UTGAAENDE, tittel=jp_title, offentlig_tittel=public_jp,
-            skjerming=skjerming, now=published_at, actor=actor, dokumentets_dato=_local_date(published_at),
-            sendt_dato=published_at, source_reply_id=reply_id,
+            saksmappe,
+            journalposttype=Journalposttype.UTGAAENDE,
+            tittel=jp_title,
+            offentlig_tittel=public_jp,
+            skjerming=skjerming,
+            now=published_at,
+            actor=actor,
+            dokumentets_dato=_local_date(published_at),
+            sendt_dato=published_at,
+            source_reply_id=reply_id,
         )
         journalpost.journalstatus = Journalstatus.EKSPEDERT
         journalpost.save(update_fields=["journalstatus"])
-        Korrespondansepart.objects.create(journalpost=journalpost,
-                                          korrespondanseparttype=Korrespondanseparttype.MOTTAKER,
-                                          korrespondansepart_navn=author or _("ukjent mottaker"))
-        Korrespondansepart.objects.create(journalpost=journalpost,
-                                          korrespondanseparttype=Korrespondanseparttype.INTERN_AVSENDER,
-                                          korrespondansepart_navn=signature or actor,
-                                          administrativ_enhet=saksmappe.administrativ_enhet, saksbehandler=actor)
-        attach_document(journalpost, pdf, tittel=jp_title, filnavn=f"svar-{saksmappe.saksaar}-"
-                        f"{saksmappe.sakssekvensnummer}-{journalpost.journalpostnummer}.pdf",
-                        actor=actor, when=published_at)
-        Journalpost.objects.filter(saksmappe=saksmappe, journalposttype=Journalposttype.INNGAAENDE,
-                                   avskrivningsdato__isnull=True).update(
-            avskrivningsdato=_local_date(published_at), avskrivningsmaate="Besvart med utgående dokument",
-            avskrevet_av=actor, avskrives_av=journalpost)
-        record(user, "records.answer_journaled", journalpost,
-               {"mappe_id": saksmappe.mappe_id, "reply": reply_id}, organisation=saksmappe.organisation)
+        Korrespondansepart.objects.create(
+            journalpost=journalpost,
+            korrespondanseparttype=Korrespondanseparttype.MOTTAKER,
+            korrespondansepart_navn=author or _("ukjent mottaker"),
+        )
+        Korrespondansepart.objects.create(
+            journalpost=journalpost,
+            korrespondanseparttype=Korrespondanseparttype.INTERN_AVSENDER,
+            korrespondansepart_navn=signature or actor,
+            administrativ_enhet=saksmappe.administrativ_enhet,
+            saksbehandler=actor,
+        )
+        attach_document(
+            journalpost,
+            pdf,
+            tittel=jp_title,
+            filnavn=f"svar-{saksmappe.saksaar}-"
+            f"{saksmappe.sakssekvensnummer}-{journalpost.journalpostnummer}.pdf",
+            actor=actor,
+            when=published_at,
+        )
+        Journalpost.objects.filter(
+            saksmappe=saksmappe, journalposttype=Journalposttype.INNGAAENDE, avskrivningsdato__isnull=True
+        ).update(
+            avskrivningsdato=_local_date(published_at),
+            avskrivningsmaate="Besvart med utgående dokument",
+            avskrevet_av=actor,
+            avskrives_av=journalpost,
+        )
+        record(
+            user,
+            "records.answer_journaled",
+            journalpost,
+            {"mappe_id": saksmappe.mappe_id, "reply": reply_id},
+            organisation=saksmappe.organisation,
+        )
     return journalpost
 
 
@@ -333,22 +525,44 @@ def case_close(user, saksmappe: Saksmappe, *, now: datetime | None = None) -> Sa
             return saksmappe
         if not saksmappe.journalposter.exists():
             raise ValidationError(_("En sak uten journalposter kan ikke avsluttes."))
-        log = [Endring(organisation=saksmappe.organisation, referanse_arkivenhet=saksmappe.system_id,
-                       referanse_metadata="saksstatus", endret_dato=now, endret_av=actor,
-                       tidligere_verdi=saksmappe.saksstatus, ny_verdi=Saksstatus.AVSLUTTET)]
+        log = [
+            Endring(
+                organisation=saksmappe.organisation,
+                referanse_arkivenhet=saksmappe.system_id,
+                referanse_metadata="saksstatus",
+                endret_dato=now,
+                endret_av=actor,
+                tidligere_verdi=saksmappe.saksstatus,
+                ny_verdi=Saksstatus.AVSLUTTET,
+            )
+        ]
         for jp in saksmappe.journalposter.exclude(journalstatus=Journalstatus.ARKIVERT):
-            log.append(Endring(organisation=saksmappe.organisation, referanse_arkivenhet=jp.system_id,
-                               referanse_metadata="journalstatus", endret_dato=now, endret_av=actor,
-                               tidligere_verdi=jp.journalstatus, ny_verdi=Journalstatus.ARKIVERT))
+            log.append(
+                Endring(
+                    organisation=saksmappe.organisation,
+                    referanse_arkivenhet=jp.system_id,
+                    referanse_metadata="journalstatus",
+                    endret_dato=now,
+                    endret_av=actor,
+                    tidligere_verdi=jp.journalstatus,
+                    ny_verdi=Journalstatus.ARKIVERT,
+                )
+            )
         saksmappe.journalposter.exclude(journalstatus=Journalstatus.ARKIVERT).update(
-            journalstatus=Journalstatus.ARKIVERT, arkivert_dato=now, arkivert_av=actor)
+            journalstatus=Journalstatus.ARKIVERT, arkivert_dato=now, arkivert_av=actor
+        )
         Endring.objects.bulk_create(log)
         saksmappe.saksstatus = Saksstatus.AVSLUTTET
         saksmappe.avsluttet_dato = now
         saksmappe.avsluttet_av = actor
         saksmappe.save(update_fields=["saksstatus", "avsluttet_dato", "avsluttet_av"])
-        record(user, "records.case_closed", saksmappe, {"saksstatus": ["Under behandling", "Avsluttet"]},
-               organisation=saksmappe.organisation)
+        record(
+            user,
+            "records.case_closed",
+            saksmappe,
+            {"saksstatus": ["Under behandling", "Avsluttet"]},
+            organisation=saksmappe.organisation,
+        )
     return saksmappe
 
 
@@ -372,6 +586,12 @@ def on_reply_published(sender=None, reply=None, **kwargs) -> Journalpost | None:
     signature = getattr(reply, "signature", "") or (user.signature if user is not None else "")
     published_at = getattr(reply, "published_at", None) or timezone.now()
     permalink = getattr(reply, "permalink", "") or comment_permalink(comment)
-    return journal_answer(saksmappe, text=getattr(reply, "text", "") or getattr(reply, "body", ""),
-                          published_at=published_at, user=user, signature=signature, reply_id=reply.pk,
-                          permalink=permalink)
+    return journal_answer(
+        saksmappe,
+        text=getattr(reply, "text", "") or getattr(reply, "body", ""),
+        published_at=published_at,
+        user=user,
+        signature=signature,
+        reply_id=reply.pk,
+        permalink=permalink,
+    )

@@ -18,8 +18,11 @@ def _journal_after_commit(reply_pk: int, model) -> None:
     def run():
         from somedesk.records.services import on_reply_published
 
-        reply = model.objects.select_related("comment__channel", "comment__post", "author").filter(
-            pk=reply_pk).first()
+        reply = (
+            model.objects.select_related("comment__channel", "comment__post", "author")
+            .filter(pk=reply_pk)
+            .first()
+        )
         if reply is not None:
             on_reply_published(reply=reply)
 
@@ -39,6 +42,7 @@ def _connect_replies() -> str:
         replies_signals = None
     signal = getattr(replies_signals, "reply_published", None)
     if signal is not None:
+
         def on_published(sender=None, reply=None, **kwargs):
             if reply is not None:
                 _journal_after_commit(reply.pk, model)

@@ -27,25 +27,43 @@ from somedesk.records.services import case_close, case_open_from_comment
 def case_list(request):
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
-    page = Paginator(cases_for(request.user.organisation, status=status, q=q), 50).get_page(request.GET.get("page"))
-    return render(request, "records/case_list.html", {
-        "page": page, "status": status, "q": q, "statuses": Saksstatus.choices,
-        "full": sees_screened(request.user, request.user.organisation),
-    })
+    page = Paginator(cases_for(request.user.organisation, status=status, q=q), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "records/case_list.html",
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": Saksstatus.choices,
+            "full": sees_screened(request.user, request.user.organisation),
+        },
+    )
 
 
 @require_permission(VIEW)
 @require_GET
 def case_detail(request, pk):
-    case = get_object_or_404(Saksmappe.objects.select_related("klasse", "source_comment__channel"),
-                             pk=pk, organisation=request.user.organisation)
+    case = get_object_or_404(
+        Saksmappe.objects.select_related("klasse", "source_comment__channel"),
+        pk=pk,
+        organisation=request.user.organisation,
+    )
     journalposts = case.journalposter.order_by("journalpostnummer").prefetch_related(
-        "korrespondanseparter", "dokumentbeskrivelser__dokumentobjekter")
-    return render(request, "records/case_detail.html", {
-        "case": case, "journalposts": journalposts,
-        "full": sees_screened(request.user, case.organisation),
-        "can_close": request.user.has_perm(CLOSE) and case.saksstatus == Saksstatus.UNDER_BEHANDLING,
-    })
+        "korrespondanseparter", "dokumentbeskrivelser__dokumentobjekter"
+    )
+    return render(
+        request,
+        "records/case_detail.html",
+        {
+            "case": case,
+            "journalposts": journalposts,
+            "full": sees_screened(request.user, case.organisation),
+            "can_close": request.user.has_perm(CLOSE) and case.saksstatus == Saksstatus.UNDER_BEHANDLING,
+        },
+    )
 
 
 @require_permission(CLOSE)
@@ -63,8 +81,11 @@ def case_close_view(request, pk):
 @require_permission(JOURNAL)
 @require_POST
 def comment_journal(request, comment_id):
-    comment = get_object_or_404(Comment.objects.select_related("channel__organisation", "post"),
-                                pk=comment_id, channel__organisation=request.user.organisation)
+    comment = get_object_or_404(
+        Comment.objects.select_related("channel__organisation", "post"),
+        pk=comment_id,
+        channel__organisation=request.user.organisation,
+    )
     route = request.POST.get("route") or None
     if route not in (None, "light_case", "formal_inquiry"):
         route = None
@@ -73,11 +94,14 @@ def comment_journal(request, comment_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             target = "records:case_list"
         return redirect(target)
-    messages.success(request, _("Sak %(sak)s er opprettet og kommentaren journalført.") % {"sak": case.mappe_id})
+    messages.success(
+        request, _("Sak %(sak)s er opprettet og kommentaren journalført.") % {"sak": case.mappe_id}
+    )
     if request.headers.get("HX-Request"):
         return render(request, "records/partials/comment_actions.html", {"comment": comment, "case": case})
     return redirect("records:case_detail", pk=case.pk)
@@ -86,11 +110,16 @@ def comment_journal(request, comment_id):
 @require_permission(VIEW)
 @require_GET
 def document_download(request, pk):
-    obj = get_object_or_404(Dokumentobjekt.objects.select_related("dokumentbeskrivelse__journalpost"), pk=pk,
-                            dokumentbeskrivelse__journalpost__organisation=request.user.organisation)
+    obj = get_object_or_404(
+        Dokumentobjekt.objects.select_related("dokumentbeskrivelse__journalpost"),
+        pk=pk,
+        dokumentbeskrivelse__journalpost__organisation=request.user.organisation,
+    )
     if not obj.path.is_file():
         raise Http404
-    return FileResponse(obj.path.open("rb"), content_type=obj.mime_type, as_attachment=False, filename=obj.filnavn)
+    return FileResponse(
+        obj.path.open("rb"), content_type=obj.mime_type, as_attachment=False, filename=obj.filnavn
+    )
 
 
 def _journal_organisation(request):
@@ -135,17 +164,28 @@ def public_journal(request):
     query.pop("format", None)
     if "org" not in query and not request.user.is_authenticated:
         query["org"] = organisation.org_number
-    return render(request, "records/public_journal.html", {
-        "organisation": organisation, "form": form, "rows": rows, "page": page, "full": full,
-        "query": query.urlencode(), "date_from": date_from, "date_to": date_to,
-    })
+    return render(
+        request,
+        "records/public_journal.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "rows": rows,
+            "page": page,
+            "full": full,
+            "query": query.urlencode(),
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )
 
 
 def _journal_download(rows, fmt, organisation):
     stamp = timezone.localdate().isoformat()
     if fmt == "json":
-        body = json.dumps({"organisasjon": organisation.name, "journalposter": list(rows)}, ensure_ascii=False,
-                          indent=1)
+        body = json.dumps(
+            {"organisasjon": organisation.name, "journalposter": list(rows)}, ensure_ascii=False, indent=1
+        )
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="offentlig-journal-{stamp}.json"'
         return response
@@ -153,11 +193,31 @@ def _journal_download(rows, fmt, organisation):
     response["Content-Disposition"] = f'attachment; filename="offentlig-journal-{stamp}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(["journalpost", "sak", "journaldato", "journalposttype", "tittel", "sakstittel",
-                     "korrespondansepart", "unntatt_offentlighet", "skjermingshjemmel"])
+    writer.writerow(
+        [
+            "journalpost",
+            "sak",
+            "journaldato",
+            "journalposttype",
+            "tittel",
+            "sakstittel",
+            "korrespondansepart",
+            "unntatt_offentlighet",
+            "skjermingshjemmel",
+        ]
+    )
     for row in rows:
-        writer.writerow([row["journalpost"], row["sak"], row["journaldato"], row["journalposttype"], row["tittel"],
-                         row["sakstittel"], "; ".join(f"{p['type']}: {p['navn']}" for p in
-                                                      row["korrespondanseparter"]),
-                         row["unntatt_offentlighet"], row["skjermingshjemmel"]])
+        writer.writerow(
+            [
+                row["journalpost"],
+                row["sak"],
+                row["journaldato"],
+                row["journalposttype"],
+                row["tittel"],
+                row["sakstittel"],
+                "; ".join(f"{p['type']}: {p['navn']}" for p in row["korrespondanseparter"]),
+                row["unntatt_offentlighet"],
+                row["skjermingshjemmel"],
+            ]
+        )
     return response

@@ -89,8 +89,18 @@ def load(organisation, stdout=None):
         parent = by_pk.get(c.parent_id)
         if parent is None:
             continue
-        _publish_history(organisation, parent, author, body=c.text, signature=signature, text=c.text,
-                         language="nb", template="", external_id=c.external_id, at=c.created_time)
+        _publish_history(
+            organisation,
+            parent,
+            author,
+            body=c.text,
+            signature=signature,
+            text=c.text,
+            language="nb",
+            template="",
+            external_id=c.external_id,
+            at=c.created_time,
+        )
         replied += 1
     # 3. a desk that answers: questions older than three days got an answer from the composer's template,
     #    most within the deadline, some late, so the response-times report has a real story to tell
@@ -134,36 +144,67 @@ def _answer_older_questions(organisation, users, desk) -> int:
     cutoff = timezone.now() - timedelta(days=3)
     answered = 0
     items = DeskItem.objects.filter(
-        organisation=organisation, is_open=True, reply_rule="required", received_at__lt=cutoff,
+        organisation=organisation,
+        is_open=True,
+        reply_rule="required",
+        received_at__lt=cutoff,
         first_response_at__isnull=True,
     ).select_related("comment")
     for item in items:
         comment = item.comment
         author = users.get(ASSIGN_BY_ROUTE.get(item.route, "servicetorg")) or desk
-        at = add_working_hours(item.received_at, ANSWER_HOURS[comment.pk % len(ANSWER_HOURS)], conf.schedule())
+        at = add_working_hours(
+            item.received_at, ANSWER_HOURS[comment.pk % len(ANSWER_HOURS)], conf.schedule()
+        )
         if at > timezone.now():
             continue
         draft = services.draft_for(comment, author)
         signature = services.signature_for(author)
-        _publish_history(organisation, comment, author, body=draft.body, signature=signature,
-                         text=services.compose_text(draft.body, signature), language=draft.language,
-                         template=draft.template, external_id=f"demo-reply-{comment.pk}", at=at)
+        _publish_history(
+            organisation,
+            comment,
+            author,
+            body=draft.body,
+            signature=signature,
+            text=services.compose_text(draft.body, signature),
+            language=draft.language,
+            template=draft.template,
+            external_id=f"demo-reply-{comment.pk}",
+            at=at,
+        )
         answered += 1
     return answered
 
 
-def _publish_history(organisation, comment, author, *, body, signature, text, language, template, external_id,
-                     at) -> Reply:
+def _publish_history(
+    organisation, comment, author, *, body, signature, text, language, template, external_id, at
+) -> Reply:
     """A reply the desk published at `at`: stored, audited at that time, counted as the first response,
     and the work item marked answered (or referred, for political questions)."""
     with transaction.atomic():
         reply = Reply.objects.create(
-            comment=comment, organisation=organisation, author=author, body=body, signature=signature,
-            text=text, on_behalf=not signature, language=language, template=template,
-            state=Reply.State.PUBLISHED, external_id=external_id, created_at=at, published_at=at,
+            comment=comment,
+            organisation=organisation,
+            author=author,
+            body=body,
+            signature=signature,
+            text=text,
+            on_behalf=not signature,
+            language=language,
+            template=template,
+            state=Reply.State.PUBLISHED,
+            external_id=external_id,
+            created_at=at,
+            published_at=at,
         )
-        record(author, "reply.publish", reply, {"comment": comment.pk, "demo": True},
-               organisation=organisation, at=at)
+        record(
+            author,
+            "reply.publish",
+            reply,
+            {"comment": comment.pk, "demo": True},
+            organisation=organisation,
+            at=at,
+        )
         item = DeskItem.objects.filter(pk=comment.pk).first()
         if item is not None:
             services.item_record_first_response(item, at)

@@ -46,8 +46,14 @@ def _item_new(comment: Comment, route: str, reply_rule: str) -> tuple[DeskItem, 
         target_hours=hours,
         due_at=due,
     )
-    entry = Entry(None, "desk_item.open", item, {"route": route, "due_at": due.isoformat()},
-                  comment.channel.organisation_id, "system")
+    entry = Entry(
+        None,
+        "desk_item.open",
+        item,
+        {"route": route, "due_at": due.isoformat()},
+        comment.channel.organisation_id,
+        "system",
+    )
     return item, entry
 
 

@@ -22,7 +22,9 @@ class FacebookAdapter(GraphAdapterMixin, ChannelAdapter):
     supports_block = True
 
     # --- reading ---------------------------------------------------------------------------------------
-    def list_posts(self, *, since: datetime | None = None, cursor: str | None = None, limit: int = 25) -> Page:
+    def list_posts(
+        self, *, since: datetime | None = None, cursor: str | None = None, limit: int = 25
+    ) -> Page:
         params = {"fields": POST_FIELDS, "limit": limit}
         if since is not None:
             params["since"] = int(since.timestamp())
@@ -30,8 +32,12 @@ class FacebookAdapter(GraphAdapterMixin, ChannelAdapter):
             params["after"] = cursor
         body = self.graph.get(f"{self.account_id}/feed", **params)
         posts = [self._post(item) for item in body.get("data", [])]
-        return Page(batch=Batch(posts=posts), next_cursor=GraphClient.next_cursor(body),
-                    post_ids=[p.external_id for p in posts], raw=body)
+        return Page(
+            batch=Batch(posts=posts),
+            next_cursor=GraphClient.next_cursor(body),
+            post_ids=[p.external_id for p in posts],
+            raw=body,
+        )
 
     def list_comments(self, post_external_id: str, *, cursor: str | None = None, limit: int = 100) -> Page:
         params = {"fields": COMMENT_FIELDS, "filter": "stream", "order": "chronological", "limit": limit}
@@ -53,7 +59,9 @@ class FacebookAdapter(GraphAdapterMixin, ChannelAdapter):
         if not external_ids:
             return []
         body = self.graph.get("", ids=",".join(external_ids), fields=COMMENT_FIELDS)
-        return [self._comment(item, self.post_id_of(cid)) for cid, item in body.items() if isinstance(item, dict)]
+        return [
+            self._comment(item, self.post_id_of(cid)) for cid, item in body.items() if isinstance(item, dict)
+        ]
 
     def post_id_of(self, comment_id: str) -> str:
         # A comment id is {post-id}_{comment-id}; the post's full id carries the page id in front.
@@ -91,19 +99,27 @@ class FacebookAdapter(GraphAdapterMixin, ChannelAdapter):
     def _post(self, item: dict) -> PostData:
         created = parse_time(item.get("created_time"))
         updated = parse_time(item.get("updated_time"))
-        return PostData(external_id=str(item["id"]), created_time=created, text=item.get("message", ""),
-                        permalink=item.get("permalink_url", "") or "",
-                        updated_time=updated if updated and updated != created else None,
-                        state="hidden" if item.get("is_hidden") else "visible")
+        return PostData(
+            external_id=str(item["id"]),
+            created_time=created,
+            text=item.get("message", ""),
+            permalink=item.get("permalink_url", "") or "",
+            updated_time=updated if updated and updated != created else None,
+            state="hidden" if item.get("is_hidden") else "visible",
+        )
 
     def _comment(self, item: dict, post_external_id: str) -> CommentData:
         author = item.get("from") or {}
         parent = (item.get("parent") or {}).get("id", "")
         return CommentData(
-            external_id=str(item["id"]), post_external_id=post_external_id,
-            created_time=parse_time(item.get("created_time")), text=item.get("message", ""),
-            author_external_id=str(author.get("id", "")), author_name=author.get("name", ""),
-            parent_external_id=parent, state="hidden" if item.get("is_hidden") else "visible",
+            external_id=str(item["id"]),
+            post_external_id=post_external_id,
+            created_time=parse_time(item.get("created_time")),
+            text=item.get("message", ""),
+            author_external_id=str(author.get("id", "")),
+            author_name=author.get("name", ""),
+            parent_external_id=parent,
+            state="hidden" if item.get("is_hidden") else "visible",
             from_page=str(author.get("id", "")) == self.account_id,
         )
 
@@ -139,21 +155,32 @@ class FacebookAdapter(GraphAdapterMixin, ChannelAdapter):
             text = value.get("message")
             if verb in ("remove", "hide", "unhide") and not text:
                 text = None
-            batch.comments.append(CommentData(
-                external_id=str(value["comment_id"]), post_external_id=post_id, created_time=created,
-                text=text, author_external_id=str(author.get("id", "")), author_name=author.get("name", ""),
-                parent_external_id="" if parent == post_id else parent,
-                updated_time=event_time if verb in ("edited", "remove", "hide", "unhide") else None,
-                state=state, from_page=str(author.get("id", "")) == page_id,
-            ))
+            batch.comments.append(
+                CommentData(
+                    external_id=str(value["comment_id"]),
+                    post_external_id=post_id,
+                    created_time=created,
+                    text=text,
+                    author_external_id=str(author.get("id", "")),
+                    author_name=author.get("name", ""),
+                    parent_external_id="" if parent == post_id else parent,
+                    updated_time=event_time if verb in ("edited", "remove", "hide", "unhide") else None,
+                    state=state,
+                    from_page=str(author.get("id", "")) == page_id,
+                )
+            )
         elif item in POST_ITEMS and value.get("post_id"):
             text = value.get("message")
             if verb in ("remove", "hide", "unhide") and not text:
                 text = None
             post = value.get("post") or {}
-            batch.posts.append(PostData(
-                external_id=str(value["post_id"]), created_time=created, text=text,
-                permalink=post.get("permalink_url", "") or "",
-                updated_time=event_time if verb in ("edited", "remove", "hide", "unhide") else None,
-                state=state,
-            ))
+            batch.posts.append(
+                PostData(
+                    external_id=str(value["post_id"]),
+                    created_time=created,
+                    text=text,
+                    permalink=post.get("permalink_url", "") or "",
+                    updated_time=event_time if verb in ("edited", "remove", "hide", "unhide") else None,
+                    state=state,
+                )
+            )

@@ -23,7 +23,9 @@ class InstagramAdapter(GraphAdapterMixin, ChannelAdapter):
     platform = "instagram"
     supports_block = False
 
-    def list_posts(self, *, since: datetime | None = None, cursor: str | None = None, limit: int = 25) -> Page:
+    def list_posts(
+        self, *, since: datetime | None = None, cursor: str | None = None, limit: int = 25
+    ) -> Page:
         params = {"fields": MEDIA_FIELDS, "limit": limit}
         if since is not None:
             params["since"] = int(since.timestamp())
@@ -33,8 +35,12 @@ class InstagramAdapter(GraphAdapterMixin, ChannelAdapter):
         posts = [self._post(item) for item in body.get("data", [])]
         if since is not None:
             posts = [p for p in posts if p.created_time >= since]
-        return Page(batch=Batch(posts=posts), next_cursor=GraphClient.next_cursor(body),
-                    post_ids=[p.external_id for p in posts], raw=body)
+        return Page(
+            batch=Batch(posts=posts),
+            next_cursor=GraphClient.next_cursor(body),
+            post_ids=[p.external_id for p in posts],
+            raw=body,
+        )
 
     def list_comments(self, post_external_id: str, *, cursor: str | None = None, limit: int = 50) -> Page:
         params = {"fields": COMMENT_FIELDS, "limit": limit}
@@ -91,16 +97,23 @@ class InstagramAdapter(GraphAdapterMixin, ChannelAdapter):
         raise NotSupported("The Instagram API cannot block users; block them in the Instagram app.")
 
     def _post(self, item: dict) -> PostData:
-        return PostData(external_id=str(item["id"]), created_time=parse_time(item.get("timestamp")),
-                        text=item.get("caption", "") or "", permalink=item.get("permalink", "") or "")
+        return PostData(
+            external_id=str(item["id"]),
+            created_time=parse_time(item.get("timestamp")),
+            text=item.get("caption", "") or "",
+            permalink=item.get("permalink", "") or "",
+        )
 
     def _comment(self, item: dict, media_id: str, parent: str = "") -> CommentData:
         author = item.get("from") or {}
         author_id = str(author.get("id", ""))
         return CommentData(
-            external_id=str(item["id"]), post_external_id=media_id,
-            created_time=parse_time(item.get("timestamp")), text=item.get("text", ""),
-            author_external_id=author_id, author_name=author.get("username") or item.get("username", ""),
+            external_id=str(item["id"]),
+            post_external_id=media_id,
+            created_time=parse_time(item.get("timestamp")),
+            text=item.get("text", ""),
+            author_external_id=author_id,
+            author_name=author.get("username") or item.get("username", ""),
             parent_external_id=str(item.get("parent_id") or parent or ""),
             state="hidden" if item.get("hidden") else "visible",
             from_page=author_id == self.account_id,
@@ -124,12 +137,18 @@ class InstagramAdapter(GraphAdapterMixin, ChannelAdapter):
                 if field in ("comments", "live_comments") and value.get("id"):
                     author = value.get("from") or {}
                     author_id = str(author.get("id", ""))
-                    delivery.batch.comments.append(CommentData(
-                        external_id=str(value["id"]), post_external_id=str((value.get("media") or {}).get("id", "")),
-                        created_time=when, text=value.get("text", ""), author_external_id=author_id,
-                        author_name=author.get("username", ""), parent_external_id=str(value.get("parent_id") or ""),
-                        from_page=author_id == account_id,
-                    ))
+                    delivery.batch.comments.append(
+                        CommentData(
+                            external_id=str(value["id"]),
+                            post_external_id=str((value.get("media") or {}).get("id", "")),
+                            created_time=when,
+                            text=value.get("text", ""),
+                            author_external_id=author_id,
+                            author_name=author.get("username", ""),
+                            parent_external_id=str(value.get("parent_id") or ""),
+                            from_page=author_id == account_id,
+                        )
+                    )
                 elif field == "mentions" and value.get("comment_id"):
                     delivery.fetch_comment_ids.append(f"{value['comment_id']}:{value.get('media_id', '')}")
             deliveries.append(delivery)

@@ -14,8 +14,9 @@ class LocalAdapter(ChannelAdapter):
     def _record(self, kind: str, target: str = "", text: str = "", result: str = "") -> ActionResult:
         from somedesk.channels.models import LocalAction
 
-        LocalAction.objects.create(channel=self.channel, kind=kind, target_external_id=target, text=text,
-                                   result_external_id=result)
+        LocalAction.objects.create(
+            channel=self.channel, kind=kind, target_external_id=target, text=text, result_external_id=result
+        )
         return ActionResult(ok=True, external_id=result or target)
 
     def list_posts(self, *, since=None, cursor=None, limit=25) -> Page:

@@ -350,11 +350,24 @@ def _supporting(a, by_kind, add, span, norm):
     for kind, word in (("health", "helseopplysninger"), ("child_welfare", "barnevern")):
         mention(kind, "moderation", "rule", kind, f"Nevner {word}: ")
     mention("person", "moderation", "rule", "person", "Nevner en person ved navn: ")
-    mention("politician", "route", "policy", "politician", "Nevner en folkevalgt i kommunen: ",
-            ". Kritikk av politikere som ombudspersoner skal stå.")
+    mention(
+        "politician",
+        "route",
+        "policy",
+        "politician",
+        "Nevner en folkevalgt i kommunen: ",
+        ". Kritikk av politikere som ombudspersoner skal stå.",
+    )
     mention("scam_word", "moderation", "rule", "scam_words", "Ord som ofte brukes i svindel eller reklame: ")
-    mention("profanity", "moderation", "rule", "profanity", "Inneholder banning: ",
-            ". Banning alene er ikke grunn til å fjerne.", width=None)
+    mention(
+        "profanity",
+        "moderation",
+        "rule",
+        "profanity",
+        "Inneholder banning: ",
+        ". Banning alene er ikke grunn til å fjerne.",
+        width=None,
+    )
 
 
 def _word_spans(a: Analysis, words: list[str]) -> list[list[int]]:

@@ -22,12 +22,22 @@ class Command(BaseCommand):
 
     def verify(self, *, no_progress: bool, verbosity: int) -> None:
         total = AuditEvent.objects.count()
-        with tqdm(total=total, unit=_(" hendelser"), desc=_("Kontrollerer"), dynamic_ncols=True,
-                  disable=no_progress or verbosity == 0) as bar:
+        with tqdm(
+            total=total,
+            unit=_(" hendelser"),
+            desc=_("Kontrollerer"),
+            dynamic_ncols=True,
+            disable=no_progress or verbosity == 0,
+        ) as bar:
             problem = verify_chain(progress=bar.update)
         if problem is not None:
-            raise CommandError(_("Revisjonskjeden er brutt ved hendelse %(id)s: %(why)s") % {
-                "id": problem.event_id, "why": problem.message})
+            raise CommandError(
+                _("Revisjonskjeden er brutt ved hendelse %(id)s: %(why)s")
+                % {"id": problem.event_id, "why": problem.message}
+            )
         if verbosity:
-            self.stdout.write(self.style.SUCCESS(
-                _("Revisjonskjeden er hel: %(count)s hendelser kontrollert.") % {"count": total}))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Revisjonskjeden er hel: %(count)s hendelser kontrollert.") % {"count": total}
+                )
+            )

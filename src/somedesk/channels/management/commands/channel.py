@@ -74,37 +74,58 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"no organisation {org_ref}")
         token = _read_token(options, options["platform"] != "local")
-        form = ChannelConnectForm(data={
-            "platform": options["platform"], "external_id": options["external_id"], "name": options["name"],
-            "token": token, "backfill_days": options["backfill_days"], "webhookless": options["webhookless"]})
+        form = ChannelConnectForm(
+            data={
+                "platform": options["platform"],
+                "external_id": options["external_id"],
+                "name": options["name"],
+                "token": token,
+                "backfill_days": options["backfill_days"],
+                "webhookless": options["webhookless"],
+            }
+        )
         if not form.is_valid():
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
         data = form.cleaned_data
         if options["dry_run"]:
-            self.stdout.write(f"would connect {data['platform']} {data['external_id']} ({data['name']}) to {org}")
+            self.stdout.write(
+                f"would connect {data['platform']} {data['external_id']} ({data['name']}) to {org}"
+            )
             return
         try:
             channel = services.channel_connect(
-                organisation=org, platform=data["platform"], external_id=data["external_id"], name=data["name"],
-                token=data["token"], webhookless=data["webhookless"], backfill_days=data["backfill_days"] or None)
+                organisation=org,
+                platform=data["platform"],
+                external_id=data["external_id"],
+                name=data["name"],
+                token=data["token"],
+                webhookless=data["webhookless"],
+                backfill_days=data["backfill_days"] or None,
+            )
         except MissingKey as exc:
             raise CommandError(str(exc)) from None
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(self.style.SUCCESS(f"connected {channel} (id {channel.pk}, status {channel.status})"))
+        self.stdout.write(
+            self.style.SUCCESS(f"connected {channel} (id {channel.pk}, status {channel.status})")
+        )
 
     def do_list(self, options):
         from somedesk.channels.selectors import channel_overview
         from somedesk.inbox.models import Channel
 
         rows = channel_overview(Channel.objects.all())
-        self.stdout.write(f"{'id':>4}  {'platform':<10} {'external id':<20} {'status':<20} {'token':<6} "
-                          f"{'last poll':<20} {'pending':>7}  name")
+        self.stdout.write(
+            f"{'id':>4}  {'platform':<10} {'external id':<20} {'status':<20} {'token':<6} "
+            f"{'last poll':<20} {'pending':>7}  name"
+        )
         for row in rows:
             c = row.channel
             last = row.last_poll_at.strftime("%Y-%m-%d %H:%M:%S") if row.last_poll_at else "-"
-            self.stdout.write(f"{c.pk:>4}  {c.platform:<10} {c.external_id:<20} {c.status:<20} "
-                              f"{'yes' if row.has_token else 'no':<6} {last:<20} {row.pending_actions:>7}  {c.name}")
+            self.stdout.write(
+                f"{c.pk:>4}  {c.platform:<10} {c.external_id:<20} {c.status:<20} "
+                f"{'yes' if row.has_token else 'no':<6} {last:<20} {row.pending_actions:>7}  {c.name}"
+            )
             if c.status_message:
                 self.stdout.write(f"      ! {c.status_message}")
 

@@ -16,7 +16,20 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=30)
 
     def handle(self, *args, **options):
-        argv = [sys.executable, "-m", "gunicorn", "somedesk.wsgi:application", "--bind", options["bind"],
-                "--workers", str(options["workers"]), "--threads", str(options["threads"]),
-                "--timeout", str(options["timeout"]), "--access-logfile", "-"]
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "somedesk.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--timeout",
+            str(options["timeout"]),
+            "--access-logfile",
+            "-",
+        ]
         os.execv(sys.executable, argv)

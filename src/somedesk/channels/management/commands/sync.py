@@ -26,5 +26,6 @@ class Command(BaseCommand):
         for channel in qs:
             result = services.channel_poll(channel, days=options["days"])
             note = f" (stopped: {result.stopped})" if result.stopped else ""
-            self.stdout.write(f"{channel}: {result.pages} pages, {result.posts} posts, "
-                              f"{result.comments} comments{note}")
+            self.stdout.write(
+                f"{channel}: {result.pages} pages, {result.posts} posts, {result.comments} comments{note}"
+            )

@@ -10,9 +10,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--load-only", action="store_true", help="Load the data and stop; do not serve.")
         parser.add_argument("--logins", action="store_true", help="Only print the demo logins.")
-        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000).")
-        parser.add_argument("--live", action="store_true",
-                            help="Also run a fake Graph API and the worker, so new comments arrive while you watch.")
+        parser.add_argument(
+            "--addrport", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000)."
+        )
+        parser.add_argument(
+            "--live",
+            action="store_true",
+            help="Also run a fake Graph API and the worker, so new comments arrive while you watch.",
+        )
 
     def handle(self, *args, load_only=False, logins=False, addrport="127.0.0.1:8000", live=False, **options):
         from somedesk.accounts.models import User

@@ -14,32 +14,59 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help=_("JSON-fil (side-feed) eller JSON Lines (ett innlegg per linje)"))
-        parser.add_argument("--channel", help=_("kanalens eksterne id (side-id) eller database-id; "
-                                                "uten denne hentes siden fra innleggs-id-ene"))
-        parser.add_argument("--organisation", help=_("organisasjonsnummer (eller database-id) for kanaler "
-                                                     "som må opprettes"))
-        parser.add_argument("--batch-size", type=int, default=5000,
-                            help=_("omtrent så mange kommentarer per transaksjon (standard 5000)"))
+        parser.add_argument(
+            "--channel",
+            help=_(
+                "kanalens eksterne id (side-id) eller database-id; "
+                "uten denne hentes siden fra innleggs-id-ene"
+            ),
+        )
+        parser.add_argument(
+            "--organisation", help=_("organisasjonsnummer (eller database-id) for kanaler som må opprettes")
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=5000,
+            help=_("omtrent så mange kommentarer per transaksjon (standard 5000)"),
+        )
         parser.add_argument("--no-progress", action="store_true", help=_("ingen fremdriftsindikator"))
 
-    def handle(self, *args, file, channel=None, organisation=None, batch_size=5000, no_progress=False,
-               **options):
+    def handle(
+        self, *args, file, channel=None, organisation=None, batch_size=5000, no_progress=False, **options
+    ):
         channel_obj = _channel(channel) if channel else None
         organisation_obj = _organisation(organisation) if organisation else None
-        bar = tqdm(total=None, unit=" " + _("kommentarer"), disable=no_progress or options["verbosity"] == 0,
-                   desc=_("Importerer"), dynamic_ncols=True)
+        bar = tqdm(
+            total=None,
+            unit=" " + _("kommentarer"),
+            disable=no_progress or options["verbosity"] == 0,
+            desc=_("Importerer"),
+            dynamic_ncols=True,
+        )
         try:
-            result = feed_import(file, channel=channel_obj, organisation=organisation_obj,
-                                 batch_size=max(1, batch_size), progress=_progress(bar))
+            result = feed_import(
+                file,
+                channel=channel_obj,
+                organisation=organisation_obj,
+                batch_size=max(1, batch_size),
+                progress=_progress(bar),
+            )
         except ImportFormatError as exc:
-            raise CommandError(_("Importen ble stoppet, ingenting fra filen er lagret: %(error)s")
-                               % {"error": exc}) from None
+            raise CommandError(
+                _("Importen ble stoppet, ingenting fra filen er lagret: %(error)s") % {"error": exc}
+            ) from None
         except ImportSetupError as exc:
             raise CommandError(str(exc)) from None
         finally:
             bar.close()
-        bar = tqdm(total=None, unit=" " + _("kommentarer"), disable=no_progress or options["verbosity"] == 0,
-                   desc=_("Vurderer"), dynamic_ncols=True)
+        bar = tqdm(
+            total=None,
+            unit=" " + _("kommentarer"),
+            disable=no_progress or options["verbosity"] == 0,
+            desc=_("Vurderer"),
+            dynamic_ncols=True,
+        )
         try:
             settled = import_settle(result, progress=_progress(bar))
         finally:
@@ -47,16 +74,29 @@ class Command(BaseCommand):
         if options["verbosity"] == 0:
             return
         for created in result.channels_created:
-            self.stdout.write(_("Opprettet kanal %(name)s (side %(page)s) i %(org)s.") % {
-                "name": created.name, "page": created.external_id, "org": created.organisation})
+            self.stdout.write(
+                _("Opprettet kanal %(name)s (side %(page)s) i %(org)s.")
+                % {"name": created.name, "page": created.external_id, "org": created.organisation}
+            )
         ingest = result.ingest
-        self.stdout.write(self.style.SUCCESS(_(
-            "Lest %(posts)s innlegg og %(comments)s kommentarer: %(posts_new)s nye innlegg, "
-            "%(comments_new)s nye og %(comments_changed)s endrede kommentarer, %(revisions)s nye versjoner, "
-            "%(skipped)s innlegg var importert fra før.") % {
-            "posts": result.posts, "comments": result.comments, "posts_new": ingest.posts_created,
-            "comments_new": ingest.comments_created, "comments_changed": ingest.comments_updated,
-            "revisions": ingest.revisions, "skipped": result.skipped}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Lest %(posts)s innlegg og %(comments)s kommentarer: %(posts_new)s nye innlegg, "
+                    "%(comments_new)s nye og %(comments_changed)s endrede kommentarer, %(revisions)s nye versjoner, "
+                    "%(skipped)s innlegg var importert fra før."
+                )
+                % {
+                    "posts": result.posts,
+                    "comments": result.comments,
+                    "posts_new": ingest.posts_created,
+                    "comments_new": ingest.comments_created,
+                    "comments_changed": ingest.comments_updated,
+                    "revisions": ingest.revisions,
+                    "skipped": result.skipped,
+                }
+            )
+        )
         self.stdout.write(_("%(n)s kommentarer er vurdert etter retningslinjen.") % {"n": settled})
 
 

@@ -32,7 +32,9 @@ class Command(BaseCommand):
         chk.add_argument("--json", action="store_true", help="print the report as JSON")
         snd = sub.add_parser("send", help="deliver new journalposts as Fiks Arkiv arkivmeldinger")
         snd.add_argument("--backend", default="folder", help="folder (default) or fiksio")
-        snd.add_argument("--folder", help="import folder for the folder backend (default: $SOMEDESK_ARKIV_IMPORT_DIR)")
+        snd.add_argument(
+            "--folder", help="import folder for the folder backend (default: $SOMEDESK_ARKIV_IMPORT_DIR)"
+        )
         snd.add_argument("--org", help="organisation number (default: every organisation)")
         snd.add_argument("--limit", type=int, default=0)
 
@@ -61,33 +63,52 @@ class Command(BaseCommand):
         organisation = self._organisation(options["org"])
         started = time.perf_counter()
         try:
-            result = export(organisation, Path(options["out"]), date_from=options["date_from"],
-                            date_to=options["date_to"])
+            result = export(
+                organisation, Path(options["out"]), date_from=options["date_from"], date_to=options["date_to"]
+            )
         except ExportError as exc:
             raise CommandError(f"export failed: {exc}") from None
         seconds = time.perf_counter() - started
         from somedesk.audit.services import record
 
-        record(None, "records.exported", None, {
-            "out": str(result.out), "mapper": result.mapper, "journalposter": result.registreringer,
-            "dokumentfiler": result.dokumentfiler, "start": str(result.start), "end": str(result.end),
-            "arkivstruktur_sha256": result.checksums.get("arkivstruktur.xml", ""),
-        }, organisation=organisation, actor_label="somedesk noark export")
+        record(
+            None,
+            "records.exported",
+            None,
+            {
+                "out": str(result.out),
+                "mapper": result.mapper,
+                "journalposter": result.registreringer,
+                "dokumentfiler": result.dokumentfiler,
+                "start": str(result.start),
+                "end": str(result.end),
+                "arkivstruktur_sha256": result.checksums.get("arkivstruktur.xml", ""),
+            },
+            organisation=organisation,
+            actor_label="somedesk noark export",
+        )
         self.stdout.write(
             f"Wrote {result.out}: {result.mapper} saksmapper, {result.registreringer} journalposter, "
             f"{result.dokumentfiler} documents, {result.endringer} endringer, period {result.start}–{result.end}, "
             f"in {seconds:.1f} s. All XML files validate against the Noark 5 v5.0 schemas."
         )
         if result.open_cases_skipped:
-            self.stdout.write(f"{result.open_cases_skipped} cases still open (Under behandling) were not extracted.")
+            self.stdout.write(
+                f"{result.open_cases_skipped} cases still open (Under behandling) were not extracted."
+            )
 
     def _check(self, options):
         from somedesk.records.check import check_extraction
 
         report = check_extraction(Path(options["dir"]))
         if options["json"]:
-            self.stdout.write(json.dumps({"ok": report.ok, "checks": [r.__dict__ for r in report.results]},
-                                         ensure_ascii=False, indent=1))
+            self.stdout.write(
+                json.dumps(
+                    {"ok": report.ok, "checks": [r.__dict__ for r in report.results]},
+                    ensure_ascii=False,
+                    indent=1,
+                )
+            )
         else:
             self.stdout.write(report.render())
         if not report.ok:
@@ -99,9 +120,14 @@ class Command(BaseCommand):
         try:
             backend = get_backend(options["backend"], folder=options["folder"])
         except BackendUnavailable as exc:
-            raise CommandError(f"backend {options['backend']!r} is not available: {exc}. Nothing was sent.") from None
-        orgs = [self._organisation(options["org"])] if options["org"] else list(
-            Organisation.objects.filter(arkiv__isnull=False))
+            raise CommandError(
+                f"backend {options['backend']!r} is not available: {exc}. Nothing was sent."
+            ) from None
+        orgs = (
+            [self._organisation(options["org"])]
+            if options["org"]
+            else list(Organisation.objects.filter(arkiv__isnull=False))
+        )
         total = {"delivered": 0, "failed": 0, "skipped": 0}
         answers = {"received": 0, "rejected": 0}
         for organisation in orgs:
@@ -114,17 +140,26 @@ class Command(BaseCommand):
             if summary["delivered"] or summary["failed"]:
                 from somedesk.audit.services import record
 
-                record(None, "records.sent", None, {"backend": backend.name, "delivered": summary["delivered"],
-                                                     "failed": summary["failed"]},
-                       organisation=organisation, actor_label="somedesk noark send")
+                record(
+                    None,
+                    "records.sent",
+                    None,
+                    {"backend": backend.name, "delivered": summary["delivered"], "failed": summary["failed"]},
+                    organisation=organisation,
+                    actor_label="somedesk noark send",
+                )
             for key in total:
                 total[key] += summary[key]
             for line in summary["errors"]:
                 self.stderr.write(line)
         if answers["received"] or answers["rejected"]:
-            self.stdout.write(f"Archive answers: {answers['received']} receipts, {answers['rejected']} rejected "
-                              "(sent again as new messages).")
-        self.stdout.write(f"{backend.name}: {total['delivered']} delivered, {total['failed']} failed "
-                          f"(will be retried), {total['skipped']} already delivered.")
+            self.stdout.write(
+                f"Archive answers: {answers['received']} receipts, {answers['rejected']} rejected "
+                "(sent again as new messages)."
+            )
+        self.stdout.write(
+            f"{backend.name}: {total['delivered']} delivered, {total['failed']} failed "
+            f"(will be retried), {total['skipped']} already delivered."
+        )
         if total["failed"]:
             raise CommandError(f"{total['failed']} deliveries failed")
