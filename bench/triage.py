@@ -60,17 +60,25 @@ def baseline_rate(texts: list[str]) -> float:
 
 
 def corpus(n: int, seed: int) -> list[str]:
+    return corpus_with_posts(n, seed)[0]
+
+
+def corpus_with_posts(n: int, seed: int) -> tuple[list[str], list[str | None]]:
+    """The comments, and the post each answers (a stitched comment answers the post of its first half)."""
     rng = random.Random(seed)
-    texts = []
+    texts, posts = [], []
     for p in sorted(glob.glob(str(ROOT / "data" / "triage" / "train_*.jsonl"))):
         with open(p, encoding="utf-8") as f:
-            texts += [json.loads(line)["text"] for line in f if line.strip()]
+            rows = [json.loads(line) for line in f if line.strip()]
+        texts += [r["text"] for r in rows]
+        posts += [r.get("post") for r in rows]
     if not texts:
         texts = [
             "Når åpner biblioteket på lørdager?",
             "Takk for flott innsats!",
             "Søppeldunken ble ikke tømt.",
         ]
+        posts = [None] * len(texts)
     words = " ".join(texts).split()
     hard = [
         "",
@@ -82,32 +90,44 @@ def corpus(n: int, seed: int) -> list[str]:
         "Kontonummer 1234.56.78903",
         ("Dette er en lang klage om veien. " * 400),
     ]
-    out = []
-    for _ in range(n):
+    out, out_posts = [], []
+    for _ in range(n):  # randrange(len) draws exactly as choice() did, so the texts are the same as before
         r = rng.random()
         if r < 0.02:
             out.append(rng.choice(hard))
+            out_posts.append(None)
         elif r < 0.60:
-            out.append(rng.choice(texts))
+            i = rng.randrange(len(texts))
+            out.append(texts[i])
+            out_posts.append(posts[i])
         else:
             # a new comment stitched from two real ones plus random words (unseen string, realistic tokens)
-            a, b = rng.choice(texts), rng.choice(texts)
+            i, j = rng.randrange(len(texts)), rng.randrange(len(texts))
+            a, b = texts[i], texts[j]
             extra = " ".join(rng.choice(words) for _ in range(rng.randint(0, 6)))
             out.append(f"{a[: len(a) // 2]} {extra} {b[len(b) // 2 :]}")
-    return out
+            out_posts.append(posts[i])
+    return out, out_posts
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--comments", type=int, default=50_000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument(
+        "--posts",
+        action="store_true",
+        help="pass each comment's post, as the desk does (adds the post flags); default: text only",
+    )
     ap.add_argument("--baseline", type=int, default=5_000, help="comments for the baseline (0: skip it)")
     args = ap.parse_args()
     try:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     except (AttributeError, OSError):
         pass
-    texts = corpus(args.comments, args.seed)
+    texts, posts = corpus_with_posts(args.comments, args.seed)
+    if not args.posts:
+        posts = [None] * len(texts)
 
     t0 = time.perf_counter()
     from somedesk.triage.engine import decide, get_engine
@@ -124,9 +144,9 @@ def main() -> int:
     cpu0 = time.process_time()
     start = time.perf_counter()
     pc = time.perf_counter
-    for i, t in enumerate(texts):
+    for i, (t, post) in enumerate(zip(texts, posts, strict=True)):
         a = pc()
-        d = decide(t, engine=engine)
+        d = decide(t, post=post, engine=engine)
         lat.append(pc() - a)
         counts[d["moderation"]] = counts.get(d["moderation"], 0) + 1
         if (i + 1) % 10_000 == 0:
@@ -143,6 +163,7 @@ def main() -> int:
 
     result = {
         "comments": len(texts),
+        "with_posts": args.posts,
         "comments_per_s": round(len(texts) / total, 1),
         "p50_ms": round(q(0.50), 3),
         "p99_ms": round(q(0.99), 3),
