@@ -28,6 +28,16 @@ def read(paths):
     return rows
 
 
+def nearest_similarity(texts: list[str], others: list[str]) -> list[tuple[float, int]]:
+    """For each text, its highest cosine to any of `others` and which one that is."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit(texts + others)
+    sim = cosine_similarity(vec.transform(texts), vec.transform(others))
+    return [(float(row.max()), int(row.argmax())) for row in sim]
+
+
 TRAIN = sorted(DATA.glob("train_*.jsonl"))
 HOLDOUT = sorted(DATA.glob("holdout_*.jsonl"))
 
@@ -56,27 +66,17 @@ def test_ids_are_unique_across_the_training_and_held_out_files():
 
 def test_no_training_or_held_out_comment_is_a_near_copy_of_another_across_sets():
     """A held-out comment that is a near-copy of a training comment would measure memory, not skill."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
-
     train = [r["text"] for _, r in read(TRAIN)]
     held = [r["text"] for _, r in read(HOLDOUT)]
-    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit(train + held)
-    sim = cosine_similarity(vec.transform(held), vec.transform(train))
-    worst = sim.max(axis=1)
-    close = [(held[i], train[int(sim[i].argmax())]) for i in range(len(held)) if worst[i] >= NEAR_COPY]
+    best = nearest_similarity(held, train)
+    close = [(h, train[j]) for h, (s, j) in zip(held, best, strict=True) if s >= NEAR_COPY]
     assert not close, close[:5]
 
 
 def test_no_training_comment_is_a_near_copy_of_a_dev_comment():
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
-
     with shared_path("triage", "dev.jsonl").open(encoding="utf-8") as handle:
         dev = [json.loads(line)["text"] for line in handle if line.strip()]
-    train = read(TRAIN)
-    texts = [r["text"] for _, r in train]
-    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit(texts + dev)
-    sim = cosine_similarity(vec.transform(texts), vec.transform(dev))
-    close = [train[i][1]["id"] for i in range(len(texts)) if sim[i].max() >= NEAR_COPY]
+    train = [r for _, r in read(TRAIN)]
+    best = nearest_similarity([r["text"] for r in train], dev)
+    close = [r["id"] for r, (s, _) in zip(train, best, strict=True) if s >= NEAR_COPY]
     assert not close, f"training comments too close to dev comments: {close}"
