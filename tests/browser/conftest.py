@@ -60,6 +60,16 @@ def page(browser, live_server):
     context.close()
 
 
+def htmx_swap(page, action, url_part: str) -> None:
+    """Run `action`, which makes htmx fetch a fragment from a URL containing `url_part`, and return once
+    htmx has swapped the answer in. ``wait_for_load_state`` does not wait for that: a page reaches a load
+    state once, so it returns at once, and on a busy machine the swap could then land after the test's
+    next step (replacing text the test had just typed)."""
+    with page.expect_response(lambda response: url_part in response.url):
+        action()
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
 def login(page, user, password: str = PASSWORD):
     page.goto("/konto/logg-inn/")
     page.get_by_label("Brukernavn").fill(user.username)
