@@ -118,3 +118,29 @@ def test_a_threat_is_hidden_at_once_and_reviewed_with_its_evidence(page, service
     expect(page.locator("main")).to_contain_text("Ingenting venter på vurdering")
     assert Review.objects.get(comment=comment).state == "confirmed"
     assert_accessible(page)
+
+
+def test_the_reply_field_is_locked_while_a_template_draft_loads(page, fagperson):
+    """Choosing a template replaces the reply text with the draft; text typed while the draft is on its way
+    would be lost, so the field is disabled until it arrives."""
+    from somedesk.inbox.models import Channel
+
+    channel = Channel.objects.create(
+        organisation=fagperson.organisation, platform="local", external_id="local-fjordvik", name="Fjordvik"
+    )
+    comment = store_comment(
+        channel,
+        "Når blir søppeldunken i Fjordgata tømt neste gang?",
+        created=timezone.now() - timedelta(minutes=5),
+    )
+    login(page, fagperson)
+    page.goto(f"/svar/kommentar/{comment.pk}/")
+    held = []
+    page.route("**/utkast/**", lambda route: held.append(route))  # held until the test lets it go
+    page.get_by_label("Mal").select_option("svar_tjeneste")
+    page.wait_for_function("() => document.querySelector('#id_template.htmx-request') !== null")
+    assert len(held) == 1
+    expect(page.get_by_label("Svar", exact=True)).to_be_disabled()
+    held[0].continue_()
+    expect(page.get_by_label("Svar", exact=True)).to_be_enabled()
+    assert "avfall og renovasjon" in page.get_by_label("Svar", exact=True).input_value()
