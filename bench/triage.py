@@ -59,10 +59,6 @@ def baseline_rate(texts: list[str]) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
-def corpus(n: int, seed: int) -> list[str]:
-    return corpus_with_posts(n, seed)[0]
-
-
 def corpus_with_posts(n: int, seed: int) -> tuple[list[str], list[str | None]]:
     """The comments, and the post each answers (a stitched comment answers the post of its first half)."""
     rng = random.Random(seed)

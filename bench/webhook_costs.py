@@ -12,7 +12,6 @@ Last line: one JSON object.
 import argparse
 import http.client
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from webhooks import PAGE_ID, SECRET, Database, event, free_port, proc_cpu, sign, wait_until_serving  # noqa: E402
+from webhooks import (  # noqa: E402
+    PAGE_ID,
+    Database,
+    event,
+    free_port,
+    proc_cpu,
+    server_env,
+    sign,
+    wait_until_serving,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,26 +58,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()
     py = sys.executable
-    base = {
-        **os.environ,
-        "HUEY_IMMEDIATE": "false",
-        "HUEY_REDIS_URL": "",
-        "SOMEDESK_TESTING": "false",
-        "META_APP_SECRET": SECRET,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT / "src"),
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "DB_CONN_MAX_AGE": "60",
-        "SQLITE_CONN_MAX_AGE": "60",
-    }
     out = {"db": args.db}
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhook-costs-"))
     db = Database(args.db, tmp)
-    env = {**base, "DATABASE_URL": db.url, "SOMEDESK_VAR_DIR": str(tmp)}
+    env = server_env(db.url, tmp)
     web = None
     try:
         subprocess.run([py, "-m", "somedesk", "migrate", "-v", "0"], env=env, check=True)
@@ -126,7 +119,7 @@ def main() -> None:
     for mode in ("channels-only", "full"):
         tmp = Path(tempfile.mkdtemp(prefix="bench-webhook-costs-"))
         db = Database(args.db, tmp)
-        env = {**base, "DATABASE_URL": db.url, "SOMEDESK_VAR_DIR": str(tmp)}
+        env = server_env(db.url, tmp)
         try:
             subprocess.run([py, "-m", "somedesk", "migrate", "-v", "0"], env=env, check=True)
             prelude = (

@@ -159,6 +159,29 @@ def event(n: int, now: int) -> bytes:
     ).encode()
 
 
+def server_env(database_url: str, var_dir: Path) -> dict:
+    """The environment of the benchmarked server and worker: production-like (no debug cursor,
+    persistent connections, also for SQLite), huey on its own storage, the bench's app secret."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SOMEDESK_VAR_DIR": str(var_dir),
+        "HUEY_IMMEDIATE": "false",
+        "HUEY_REDIS_URL": "",
+        "SOMEDESK_TESTING": "false",
+        "META_APP_SECRET": SECRET,
+        "META_VERIFY_TOKEN": "bench",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT / "src"),
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DB_CONN_MAX_AGE": "60",
+        "SQLITE_CONN_MAX_AGE": "60",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
@@ -187,25 +210,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
     db = Database(args.db, tmp)
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": db.url,
-        "SOMEDESK_VAR_DIR": str(tmp),
-        "HUEY_IMMEDIATE": "false",
-        "HUEY_REDIS_URL": "",
-        "SOMEDESK_TESTING": "false",
-        "META_APP_SECRET": SECRET,
-        "META_VERIFY_TOKEN": "bench",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT / "src"),
-        # production-like: no debug cursor, persistent connections (also for SQLite)
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "DB_CONN_MAX_AGE": "60",
-        "SQLITE_CONN_MAX_AGE": "60",
-    }
+    env = server_env(db.url, tmp)
     py = sys.executable
     procs: list[subprocess.Popen] = []
     try:
